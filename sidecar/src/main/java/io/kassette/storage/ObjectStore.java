@@ -1,0 +1,53 @@
+package io.kassette.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One object store location (a bucket and prefix, or a directory). Keys are relative to the
+ * location's prefix and use '/' as separator. Implementations are thread-safe.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+  StorageLocation location();
+
+  /**
+   * Streams a local file into {@code key}, reading it exactly once: the CRC32C is computed and the
+   * rate limit applied while the bytes go out. An interrupted upload never leaves a partial object
+   * visible under {@code key}.
+   */
+  UploadResult upload(String key, Path file, TransferControl control) throws IOException;
+
+  /** Writes a small object (manifests, markers) from memory. */
+  void put(String key, byte[] content) throws IOException;
+
+  /** Reads a small object fully; throws {@link NoSuchObjectException} when absent. */
+  byte[] get(String key) throws IOException;
+
+  /** Opens an object for streaming reads; throws {@link NoSuchObjectException} when absent. */
+  InputStream open(String key) throws IOException;
+
+  Optional<ObjectInfo> stat(String key) throws IOException;
+
+  /** Every object whose key starts with {@code prefix}, in any order, all pages. */
+  List<ObjectInfo> list(String prefix) throws IOException;
+
+  /**
+   * The next path segment of every key under {@code prefix} (which should end with '/'): the
+   * "directories" one level down, without the prefix and without a trailing slash.
+   */
+  List<String> listChildren(String prefix) throws IOException;
+
+  /** Copies inside the store, server-side where the store supports it. */
+  void copy(String sourceKey, String targetKey) throws IOException;
+
+  /** Deletes the keys; absent keys are ignored. */
+  void delete(Collection<String> keys) throws IOException;
+
+  @Override
+  void close();
+}

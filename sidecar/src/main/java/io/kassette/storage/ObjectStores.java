@@ -1,0 +1,15 @@
+package io.kassette.storage;
+
+/** Opens the store a location URI names. */
+public final class ObjectStores {
+  private ObjectStores() {}
+
+  public static ObjectStore open(StorageLocation location, StorageOptions options)
+      throws StorageException {
+    return switch (location.scheme()) {
+      case FILE -> new FileSystemStore(location);
+      case S3 -> new S3Store(location, options);
+      case GS -> GcsStore.open(location, options);
+    };
+  }
+}

@@ -1,0 +1,407 @@
+package io.kassette.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
+import software.amazon.awssdk.transfer.s3.S3TransferManager;
+import software.amazon.awssdk.transfer.s3.model.CopyRequest;
+import software.amazon.awssdk.transfer.s3.model.UploadRequest;
+
+/**
+ * S3 and S3-compatible stores (MinIO, Ceph RGW, ...) through the AWS SDK v2. Uploads go through the
+ * Transfer Manager (multipart, parts in parallel); reads use plain GETs, which every S3-compatible
+ * store serves.
+ */
+final class S3Store implements ObjectStore {
+  private static final int DELETE_BATCH = 1000;
+
+  private final StorageLocation location;
+  private final StorageOptions options;
+  private final SdkAsyncHttpClient http;
+  private final S3AsyncClient client;
+  private final S3AsyncClient multipartClient;
+  private final S3TransferManager transferManager;
+  private final ExecutorService readers;
+
+  S3Store(StorageLocation location, StorageOptions options) throws StorageException {
+    this.location = location;
+    this.options = options;
+    try {
+      this.http =
+          NettyNioAsyncHttpClient.builder()
+              .maxConcurrency(Math.max(16, options.maxConcurrency() * 4))
+              .connectionAcquisitionTimeout(Duration.ofMinutes(2))
+              .connectionTimeout(Duration.ofSeconds(10))
+              .build();
+      this.client = builder(false).build();
+      this.multipartClient =
+          builder(true)
+              .multipartConfiguration(
+                  MultipartConfiguration.builder()
+                      .thresholdInBytes(options.partSizeBytes())
+                      .minimumPartSizeInBytes(options.partSizeBytes())
+                      .apiCallBufferSizeInBytes(2 * options.partSizeBytes())
+                      .build())
+              .build();
+      this.transferManager = S3TransferManager.builder().s3Client(multipartClient).build();
+      this.readers =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "kassette-s3-reader");
+                t.setDaemon(true);
+                return t;
+              });
+    } catch (SdkException e) {
+      throw new StorageException(
+          "cannot configure S3 client for " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  private S3AsyncClientBuilder builder(boolean multipart) {
+    S3AsyncClientBuilder b =
+        S3AsyncClient.builder()
+            .httpClient(http)
+            .credentialsProvider(credentials())
+            .region(region())
+            .forcePathStyle(options.s3PathStyle())
+            .multipartEnabled(multipart)
+            // Kassette checksums every file itself (CRC32C in the manifest); the SDK's own trailing
+            // checksums are not understood by every S3-compatible store.
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    if (options.s3Endpoint() != null) {
+      b.endpointOverride(options.s3Endpoint());
+    }
+    return b;
+  }
+
+  private AwsCredentialsProvider credentials() {
+    if (options.s3AccessKeyId() != null && options.s3SecretAccessKey() != null) {
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(options.s3AccessKeyId(), options.s3SecretAccessKey()));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  private Region region() {
+    if (options.s3Region() != null && !options.s3Region().isBlank()) {
+      return Region.of(options.s3Region());
+    }
+    try {
+      return DefaultAwsRegionProviderChain.builder().build().getRegion();
+    } catch (SdkClientException e) {
+      // S3-compatible stores rarely care; AWS itself redirects a wrong region with a clear error.
+      return Region.US_EAST_1;
+    }
+  }
+
+  @Override
+  public StorageLocation location() {
+    return location;
+  }
+
+  private String full(String key) {
+    return location.fullKey(ObjectKeys.requireSafe(key));
+  }
+
+  @Override
+  public UploadResult upload(String key, Path file, TransferControl control) throws IOException {
+    long size = Files.size(file);
+    StreamingFileBody body = new StreamingFileBody(file, size, control, readers);
+    try {
+      transferManager
+          .upload(
+              UploadRequest.builder().putObjectRequest(putRequest(key)).requestBody(body).build())
+          .completionFuture()
+          .join();
+    } catch (CompletionException | SdkException e) {
+      throw translate(e, key);
+    }
+    UploadResult result = body.result();
+    if (result == null || result.size() != size) {
+      throw new StorageException("upload of " + file + " ended before the whole file was read");
+    }
+    return result;
+  }
+
+  private PutObjectRequest putRequest(String key) {
+    PutObjectRequest.Builder b =
+        PutObjectRequest.builder().bucket(location.bucket()).key(full(key));
+    if (options.s3Sse() != null && !options.s3Sse().isBlank()) {
+      b.serverSideEncryption(ServerSideEncryption.fromValue(options.s3Sse()));
+      if (options.s3KmsKeyId() != null && !options.s3KmsKeyId().isBlank()) {
+        b.ssekmsKeyId(options.s3KmsKeyId());
+      }
+    }
+    return b.build();
+  }
+
+  @Override
+  public void put(String key, byte[] content) throws IOException {
+    try {
+      client.putObject(putRequest(key), AsyncRequestBody.fromBytes(content)).join();
+    } catch (CompletionException | SdkException e) {
+      throw translate(e, key);
+    }
+  }
+
+  @Override
+  public byte[] get(String key) throws IOException {
+    try (InputStream in = open(key)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Override
+  public InputStream open(String key) throws IOException {
+    try {
+      ResponseInputStream<GetObjectResponse> in =
+          client
+              .getObject(
+                  r -> r.bucket(location.bucket()).key(full(key)),
+                  AsyncResponseTransformer.toBlockingInputStream())
+              .join();
+      return in;
+    } catch (CompletionException | SdkException e) {
+      throw translate(e, key);
+    }
+  }
+
+  @Override
+  public Optional<ObjectInfo> stat(String key) throws IOException {
+    try {
+      HeadObjectResponse head =
+          client.headObject(r -> r.bucket(location.bucket()).key(full(key))).join();
+      return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified()));
+    } catch (CompletionException | SdkException e) {
+      IOException translated = translate(e, key);
+      if (translated instanceof NoSuchObjectException) {
+        return Optional.empty();
+      }
+      throw translated;
+    }
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix) throws IOException {
+    List<ObjectInfo> result = new ArrayList<>();
+    String fullPrefix = location.fullKey(prefix);
+    int strip = location.prefix().isEmpty() ? 0 : location.prefix().length() + 1;
+    String token = null;
+    try {
+      do {
+        ListObjectsV2Request.Builder req =
+            ListObjectsV2Request.builder().bucket(location.bucket()).prefix(fullPrefix);
+        if (token != null) {
+          req.continuationToken(token);
+        }
+        ListObjectsV2Response page = client.listObjectsV2(req.build()).join();
+        for (S3Object o : page.contents()) {
+          result.add(new ObjectInfo(o.key().substring(strip), o.size(), o.lastModified()));
+        }
+        token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+      } while (token != null);
+    } catch (CompletionException | SdkException e) {
+      throw translate(e, prefix);
+    }
+    return result;
+  }
+
+  @Override
+  public List<String> listChildren(String prefix) throws IOException {
+    List<String> result = new ArrayList<>();
+    String fullPrefix = location.fullKey(prefix);
+    String token = null;
+    try {
+      do {
+        ListObjectsV2Request.Builder req =
+            ListObjectsV2Request.builder()
+                .bucket(location.bucket())
+                .prefix(fullPrefix)
+                .delimiter("/");
+        if (token != null) {
+          req.continuationToken(token);
+        }
+        ListObjectsV2Response page = client.listObjectsV2(req.build()).join();
+        for (CommonPrefix p : page.commonPrefixes()) {
+          String child = p.prefix().substring(fullPrefix.length());
+          result.add(child.endsWith("/") ? child.substring(0, child.length() - 1) : child);
+        }
+        for (S3Object o : page.contents()) {
+          result.add(o.key().substring(fullPrefix.length()));
+        }
+        token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+      } while (token != null);
+    } catch (CompletionException | SdkException e) {
+      throw translate(e, prefix);
+    }
+    return result;
+  }
+
+  @Override
+  public void copy(String sourceKey, String targetKey) throws IOException {
+    CopyObjectRequest.Builder req =
+        CopyObjectRequest.builder()
+            .sourceBucket(location.bucket())
+            .sourceKey(full(sourceKey))
+            .destinationBucket(location.bucket())
+            .destinationKey(full(targetKey));
+    if (options.s3Sse() != null && !options.s3Sse().isBlank()) {
+      req.serverSideEncryption(ServerSideEncryption.fromValue(options.s3Sse()));
+      if (options.s3KmsKeyId() != null && !options.s3KmsKeyId().isBlank()) {
+        req.ssekmsKeyId(options.s3KmsKeyId());
+      }
+    }
+    try {
+      transferManager
+          .copy(CopyRequest.builder().copyObjectRequest(req.build()).build())
+          .completionFuture()
+          .join();
+    } catch (CompletionException | SdkException e) {
+      throw translate(e, sourceKey);
+    }
+  }
+
+  @Override
+  public void delete(Collection<String> keys) throws IOException {
+    List<String> all = new ArrayList<>(keys);
+    for (int i = 0; i < all.size(); i += DELETE_BATCH) {
+      List<ObjectIdentifier> batch = new ArrayList<>();
+      for (String key : all.subList(i, Math.min(all.size(), i + DELETE_BATCH))) {
+        batch.add(ObjectIdentifier.builder().key(full(key)).build());
+      }
+      try {
+        DeleteObjectsResponse response =
+            client
+                .deleteObjects(
+                    r ->
+                        r.bucket(location.bucket())
+                            .delete(Delete.builder().objects(batch).quiet(true).build()))
+                .join();
+        if (response.hasErrors() && !response.errors().isEmpty()) {
+          var first = response.errors().get(0);
+          throw new StorageException(
+              "could not delete "
+                  + response.errors().size()
+                  + " objects in "
+                  + location
+                  + ", first "
+                  + first.key()
+                  + ": "
+                  + first.code()
+                  + " "
+                  + first.message());
+        }
+      } catch (CompletionException | SdkException e) {
+        throw translate(e, all.get(i));
+      }
+    }
+  }
+
+  /** Turns SDK failures into one-line messages that say what to check; never echoes secrets. */
+  IOException translate(Throwable error, String key) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof S3Exception s3) {
+      String code = s3.awsErrorDetails() == null ? "" : s3.awsErrorDetails().errorCode();
+      int status = s3.statusCode();
+      if (status == 404 && "NoSuchBucket".equals(code)) {
+        return new StorageException(
+            "bucket '" + location.bucket() + "' does not exist: create it or fix the location");
+      }
+      if (status == 404) {
+        return new NoSuchObjectException(location, key);
+      }
+      if ("InvalidAccessKeyId".equals(code)
+          || "SignatureDoesNotMatch".equals(code)
+          || "InvalidToken".equals(code)
+          || "ExpiredToken".equals(code)) {
+        return new StorageException(
+            "S3 rejected the credentials for "
+                + location
+                + " ("
+                + code
+                + "): check the access key and secret (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or"
+                + " KASSETTE_S3_*), or the pod's IAM role");
+      }
+      if (status == 403) {
+        return new StorageException(
+            "access denied to "
+                + location.describe(key)
+                + " ("
+                + code
+                + "): the credentials need s3:GetObject, s3:PutObject, s3:ListBucket and"
+                + " s3:DeleteObject on this bucket and prefix");
+      }
+      return new StorageException(
+          "S3 request for " + location.describe(key) + " failed: " + status + " " + code, s3);
+    }
+    if (e instanceof SdkClientException client) {
+      URI endpoint = options.s3Endpoint();
+      return new StorageException(
+          "cannot reach S3"
+              + (endpoint == null ? "" : " at " + endpoint)
+              + " for "
+              + location
+              + ": "
+              + client.getMessage(),
+          client);
+    }
+    if (e instanceof IOException io) {
+      return io;
+    }
+    return new StorageException("S3 request for " + location.describe(key) + " failed: " + e, e);
+  }
+
+  @Override
+  public void close() {
+    transferManager.close();
+    multipartClient.close();
+    client.close();
+    http.close();
+    readers.shutdownNow();
+  }
+}

@@ -1,0 +1,136 @@
+package io.kassette.storage;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How to reach a store. Secrets are held here only in memory and never appear in {@link
+ * #toString()}. Unset fields fall back to each SDK's default chain (environment, profile, IRSA web
+ * identity, GKE Workload Identity, instance metadata).
+ *
+ * @param s3Region region; defaults to the SDK chain, or us-east-1 with an endpoint override
+ * @param s3Endpoint endpoint override for S3-compatible stores (MinIO, Ceph); null for AWS
+ * @param s3PathStyle path-style addressing, needed by most S3-compatible stores
+ * @param s3AccessKeyId explicit access key id, or null for the default credentials chain
+ * @param s3SecretAccessKey explicit secret key, or null
+ * @param s3Sse server-side encryption: null, "AES256" (SSE-S3) or "aws:kms" (SSE-KMS)
+ * @param s3KmsKeyId KMS key for SSE-KMS, or null for the bucket's default key
+ * @param gcsCredentialsFile a service account key file, or null for Application Default Credentials
+ * @param gcsEndpoint endpoint override (emulators), or null
+ * @param gcsProject project id, or null for the credentials' project
+ * @param partSizeBytes multipart part size (S3) and chunk size (GCS resumable uploads)
+ * @param maxConcurrency concurrent requests to the store
+ */
+public record StorageOptions(
+    String s3Region,
+    URI s3Endpoint,
+    boolean s3PathStyle,
+    String s3AccessKeyId,
+    String s3SecretAccessKey,
+    String s3Sse,
+    String s3KmsKeyId,
+    Path gcsCredentialsFile,
+    URI gcsEndpoint,
+    String gcsProject,
+    long partSizeBytes,
+    int maxConcurrency) {
+
+  public static final long DEFAULT_PART_SIZE = 16L << 20;
+
+  public static StorageOptions defaults() {
+    return new StorageOptions(
+        null, null, false, null, null, null, null, null, null, null, DEFAULT_PART_SIZE, 16);
+  }
+
+  /**
+   * Options from the environment: the variables a Kubernetes Secret or a shell provides. AWS_* and
+   * GOOGLE_APPLICATION_CREDENTIALS are read by the SDKs themselves; these are Kassette's own.
+   */
+  public static StorageOptions fromEnvironment(Map<String, String> env) {
+    StorageOptions d = defaults();
+    String endpoint = env.get("KASSETTE_S3_ENDPOINT");
+    String gcsEndpoint = env.get("KASSETTE_GCS_ENDPOINT");
+    String gcsCredentials = env.get("KASSETTE_GCS_CREDENTIALS_FILE");
+    return new StorageOptions(
+        env.get("KASSETTE_S3_REGION"),
+        endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
+        endpoint != null && !endpoint.isBlank(),
+        env.get("KASSETTE_S3_ACCESS_KEY_ID"),
+        env.get("KASSETTE_S3_SECRET_ACCESS_KEY"),
+        env.get("KASSETTE_S3_SSE"),
+        env.get("KASSETTE_S3_SSE_KMS_KEY_ID"),
+        gcsCredentials == null || gcsCredentials.isBlank() ? null : Path.of(gcsCredentials),
+        gcsEndpoint == null || gcsEndpoint.isBlank() ? null : URI.create(gcsEndpoint),
+        env.get("KASSETTE_GCS_PROJECT"),
+        d.partSizeBytes(),
+        d.maxConcurrency());
+  }
+
+  public StorageOptions withS3(URI endpoint, String accessKeyId, String secretAccessKey) {
+    return new StorageOptions(
+        s3Region,
+        endpoint,
+        endpoint != null || s3PathStyle,
+        accessKeyId,
+        secretAccessKey,
+        s3Sse,
+        s3KmsKeyId,
+        gcsCredentialsFile,
+        gcsEndpoint,
+        gcsProject,
+        partSizeBytes,
+        maxConcurrency);
+  }
+
+  public StorageOptions withS3Sse(String sse, String kmsKeyId) {
+    return new StorageOptions(
+        s3Region,
+        s3Endpoint,
+        s3PathStyle,
+        s3AccessKeyId,
+        s3SecretAccessKey,
+        sse,
+        kmsKeyId,
+        gcsCredentialsFile,
+        gcsEndpoint,
+        gcsProject,
+        partSizeBytes,
+        maxConcurrency);
+  }
+
+  public StorageOptions withConcurrency(int concurrency) {
+    return new StorageOptions(
+        s3Region,
+        s3Endpoint,
+        s3PathStyle,
+        s3AccessKeyId,
+        s3SecretAccessKey,
+        s3Sse,
+        s3KmsKeyId,
+        gcsCredentialsFile,
+        gcsEndpoint,
+        gcsProject,
+        partSizeBytes,
+        concurrency);
+  }
+
+  @Override
+  public String toString() {
+    return "StorageOptions[s3Region="
+        + s3Region
+        + ", s3Endpoint="
+        + s3Endpoint
+        + ", s3PathStyle="
+        + s3PathStyle
+        + ", s3AccessKeyId="
+        + (s3AccessKeyId == null ? "default chain" : "<set>")
+        + ", s3Sse="
+        + s3Sse
+        + ", gcsEndpoint="
+        + gcsEndpoint
+        + ", gcsProject="
+        + gcsProject
+        + "]";
+  }
+}

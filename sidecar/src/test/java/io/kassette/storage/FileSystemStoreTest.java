@@ -1,0 +1,38 @@
+package io.kassette.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class FileSystemStoreTest extends ObjectStoreContract {
+
+  @Override
+  ObjectStore newStore() throws Exception {
+    return ObjectStores.open(
+        StorageLocation.parse("file://" + tmp.resolve("bucket/prefix")), StorageOptions.defaults());
+  }
+
+  @Test
+  void aPathUnderARegularFileIsReportedAsUnwritable() throws Exception {
+    Path file = Files.writeString(tmp.resolve("plain-file"), "x");
+    ObjectStore bad =
+        ObjectStores.open(
+            StorageLocation.parse("file://" + file + "/backups"), StorageOptions.defaults());
+    assertThatThrownBy(() -> bad.put("probe", new byte[] {1}))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("cannot write under file://" + file + "/backups")
+        .hasMessageContaining("Not a directory");
+  }
+
+  @Test
+  void leavesNoTemporaryFilesBehind() throws Exception {
+    store.put("a/b", new byte[] {1});
+    try (var files = Files.walk(tmp.resolve("bucket"))) {
+      assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .containsExactly("b");
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.kassette.storage;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kassette.testkit.LocalS3Server;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The contract against a real S3 API server on loopback (s3proxy; SigV4 signatures checked). */
+class S3StoreTest extends ObjectStoreContract {
+  static LocalS3Server server;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = LocalS3Server.inMemory().createBucket("contract");
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    server.close();
+  }
+
+  static StorageOptions options(String accessKey, String secretKey) {
+    // 5 MiB is S3's smallest part: the 23 MiB contract object goes up as 5 parts.
+    StorageOptions d = StorageOptions.defaults();
+    return new StorageOptions(
+        "us-east-1",
+        server.endpoint(),
+        true,
+        accessKey,
+        secretKey,
+        null,
+        null,
+        null,
+        null,
+        null,
+        5L << 20,
+        8);
+  }
+
+  @Override
+  ObjectStore newStore() throws Exception {
+    return ObjectStores.open(
+        StorageLocation.parse("s3://contract/run-" + UUID.randomUUID()),
+        options(LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY));
+  }
+
+  @Test
+  void wrongCredentialsGiveAClearErrorWithoutTheSecret() throws Exception {
+    try (ObjectStore bad =
+        ObjectStores.open(
+            StorageLocation.parse("s3://contract/x"),
+            options(LocalS3Server.ACCESS_KEY, "wrong-secret"))) {
+      assertThatThrownBy(() -> bad.put("probe", new byte[] {1}))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("S3 rejected the credentials for s3://contract/x")
+          .hasMessageNotContaining("wrong-secret");
+    }
+  }
+
+  @Test
+  void missingBucketIsNamed() throws Exception {
+    try (ObjectStore bad =
+        ObjectStores.open(
+            StorageLocation.parse("s3://no-such-bucket/x"),
+            options(LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY))) {
+      assertThatThrownBy(() -> bad.put("probe", new byte[] {1}))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("bucket 'no-such-bucket' does not exist");
+    }
+  }
+}
