@@ -1,0 +1,105 @@
+package io.kassette.backup;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Live counters of one running backup, read by the CLI's progress line and the sidecar's status.
+ * Totals are set once the snapshot is scanned; "done" counters only grow.
+ */
+public final class BackupProgress {
+
+  /** Where the backup is. */
+  public enum Phase {
+    PREPARING,
+    SNAPSHOT,
+    UPLOAD,
+    MANIFEST,
+    CLEANUP,
+    DONE
+  }
+
+  private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.PREPARING);
+  final AtomicLong filesTotal = new AtomicLong();
+  final AtomicLong bytesTotal = new AtomicLong();
+  final AtomicLong filesUploaded = new AtomicLong();
+  final AtomicLong bytesUploaded = new AtomicLong();
+  final AtomicLong filesSkipped = new AtomicLong();
+  final AtomicLong bytesSkipped = new AtomicLong();
+  final AtomicLong bytesMoved = new AtomicLong();
+  private final Map<String, long[]> tables = new ConcurrentHashMap<>();
+  private final long startNanos = System.nanoTime();
+
+  public Phase phase() {
+    return phase.get();
+  }
+
+  void phase(Phase p) {
+    phase.set(p);
+  }
+
+  void addTable(String table, long bytes) {
+    tables.put(table, new long[] {bytes, 0});
+  }
+
+  void tableDone(String table, long bytes) {
+    long[] t = tables.get(table);
+    if (t != null) {
+      synchronized (t) {
+        t[1] += bytes;
+      }
+    }
+  }
+
+  /** An immutable view for printing or serialising. */
+  public Snapshot snapshot() {
+    Map<String, TableProgress> perTable = new TreeMap<>();
+    tables.forEach(
+        (k, v) -> {
+          synchronized (v) {
+            perTable.put(k, new TableProgress(v[0], v[1]));
+          }
+        });
+    double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+    return new Snapshot(
+        phase.get(),
+        filesTotal.get(),
+        bytesTotal.get(),
+        filesUploaded.get() + filesSkipped.get(),
+        Math.min(bytesTotal.get(), bytesMoved.get() + bytesSkipped.get()),
+        filesUploaded.get(),
+        bytesUploaded.get(),
+        filesSkipped.get(),
+        bytesSkipped.get(),
+        bytesMoved.get() / seconds,
+        perTable);
+  }
+
+  /** Bytes total and done of one table. */
+  public record TableProgress(long bytesTotal, long bytesDone) {}
+
+  /**
+   * @param bytesDone uploaded (as they stream) plus skipped bytes
+   * @param rateBytesPerSecond bytes moved to the store per second since the start
+   */
+  public record Snapshot(
+      Phase phase,
+      long filesTotal,
+      long bytesTotal,
+      long filesDone,
+      long bytesDone,
+      long filesUploaded,
+      long bytesUploaded,
+      long filesSkipped,
+      long bytesSkipped,
+      double rateBytesPerSecond,
+      Map<String, TableProgress> tables) {
+
+    public double percent() {
+      return bytesTotal == 0 ? (phase == Phase.DONE ? 100 : 0) : 100.0 * bytesDone / bytesTotal;
+    }
+  }
+}

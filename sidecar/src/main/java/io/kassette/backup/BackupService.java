@@ -1,0 +1,458 @@
+package io.kassette.backup;
+
+import com.google.common.util.concurrent.RateLimiter;
+import io.kassette.node.NodeAccess;
+import io.kassette.node.NodeException;
+import io.kassette.node.NodeInfo;
+import io.kassette.node.SchemaReader;
+import io.kassette.node.TableRef;
+import io.kassette.storage.Checksums;
+import io.kassette.storage.NoSuchObjectException;
+import io.kassette.storage.ObjectInfo;
+import io.kassette.storage.ObjectStore;
+import io.kassette.storage.TransferControl;
+import io.kassette.storage.UploadResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Backs up one node: snapshot, upload what the store lacks, node manifest, optionally the cluster
+ * manifest, and the snapshot cleared whatever happened. Re-running the same backup continues where
+ * it stopped: what is already stored is neither uploaded nor, when its checksum is known, read.
+ */
+public final class BackupService {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupService.class);
+  private static final int ATTEMPTS = 4;
+
+  private final ObjectStore store;
+  private final NodeAccess node;
+  private final SchemaReader schema;
+  private final long retryBaseMillis;
+
+  /**
+   * @param schema reads keyspace definitions over CQL; null to leave them out of the manifest
+   */
+  public BackupService(ObjectStore store, NodeAccess node, SchemaReader schema) {
+    this(store, node, schema, 1000);
+  }
+
+  BackupService(ObjectStore store, NodeAccess node, SchemaReader schema, long retryBaseMillis) {
+    this.store = store;
+    this.node = node;
+    this.schema = schema;
+    this.retryBaseMillis = retryBaseMillis;
+  }
+
+  public BackupSummary run(BackupRequest request, BackupProgress progress)
+      throws BackupException, InterruptedException {
+    long start = System.nanoTime();
+    Instant startedAt = Instant.now();
+    BucketLayout layout = new BucketLayout(request.cluster());
+    List<String> warnings = new ArrayList<>();
+    try {
+      probeWritable(layout);
+      NodeInfo info = node.describe();
+      String manifestKey = layout.nodeManifest(request.backup(), info.hostId());
+
+      ClusterManifest committed = readClusterManifest(layout, request.backup());
+      if (committed != null) {
+        if (committed.nodes().stream().anyMatch(n -> n.hostId().equals(info.hostId()))) {
+          NodeManifest existing =
+              ManifestCodec.fromGzipJson(store.get(manifestKey), NodeManifest.class);
+          progress.phase(BackupProgress.Phase.DONE);
+          return new BackupSummary(
+              request.cluster(),
+              request.backup(),
+              info.hostId(),
+              existing.mode(),
+              existing.tables().size(),
+              existing.totals(),
+              0,
+              manifestKey,
+              true,
+              List.of("backup " + request.backup() + " was already complete; nothing done"));
+        }
+        throw new BackupException(
+            "backup "
+                + request.backup()
+                + " is already committed without node "
+                + info.hostId()
+                + ": choose a new --name");
+      }
+
+      List<TableRef> tables = request.selection().resolve(node.listTables());
+      List<Path> dataDirs =
+          request.dataDirectories().isEmpty() ? node.dataDirectories() : request.dataDirectories();
+      SnapshotScanner scanner = new SnapshotScanner(dataDirs);
+      TreeSet<String> keyspaces = new TreeSet<>();
+      tables.forEach(t -> keyspaces.add(t.keyspace()));
+      Map<String, String> keyspaceCql =
+          schema == null ? Map.of() : schema.keyspaceDefinitions(info.datacenter(), keyspaces);
+
+      String tag = request.snapshotTag();
+      progress.phase(BackupProgress.Phase.SNAPSHOT);
+      List<TableRef> missing = new ArrayList<>(tables);
+      missing.removeAll(scanner.tablesWithSnapshot(tag, tables));
+      if (missing.size() < tables.size()) {
+        warnings.add("reused the snapshot " + tag + " left by an earlier run");
+      }
+      boolean cleared = false;
+      try {
+        if (!missing.isEmpty()) {
+          node.takeSnapshot(tag, missing);
+        }
+        List<TableSnapshot> snapshots = scanner.scan(tag, tables);
+        NodeManifest manifest =
+            upload(request, layout, info, keyspaceCql, snapshots, startedAt, progress);
+
+        progress.phase(BackupProgress.Phase.MANIFEST);
+        store.put(manifestKey, ManifestCodec.gzipJson(manifest));
+        store.put(
+            layout.latestPointer(info.hostId()),
+            ManifestCodec.json(Map.of("backup", request.backup())));
+        if (request.commit()) {
+          new BackupCatalog(store, request.cluster()).commit(request.backup());
+        }
+        if (!request.keepSnapshot()) {
+          progress.phase(BackupProgress.Phase.CLEANUP);
+          node.clearSnapshot(tag, keyspaces);
+          cleared = true;
+        }
+        progress.phase(BackupProgress.Phase.DONE);
+        return new BackupSummary(
+            request.cluster(),
+            request.backup(),
+            info.hostId(),
+            request.mode().wire(),
+            snapshots.size(),
+            manifest.totals(),
+            (System.nanoTime() - start) / 1_000_000,
+            manifestKey,
+            request.commit(),
+            warnings);
+      } finally {
+        if (!cleared && !request.keepSnapshot()) {
+          try {
+            node.clearSnapshot(tag, keyspaces);
+          } catch (NodeException e) {
+            LOG.warn("could not clear snapshot {}: {}", tag, e.getMessage());
+          }
+        }
+      }
+    } catch (NodeException e) {
+      throw new BackupException(e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new BackupException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new BackupException(
+          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+    }
+  }
+
+  /** Fails fast, before any snapshot, when the location cannot be written. */
+  private void probeWritable(BucketLayout layout) throws IOException {
+    String probe = layout.probe(UUID.randomUUID().toString());
+    store.put(probe, new byte[] {1});
+    store.delete(List.of(probe));
+  }
+
+  private ClusterManifest readClusterManifest(BucketLayout layout, String backup)
+      throws IOException {
+    try {
+      return ManifestCodec.fromJson(
+          store.get(layout.clusterManifest(backup)), ClusterManifest.class);
+    } catch (NoSuchObjectException e) {
+      return null;
+    }
+  }
+
+  /** One file's plan: where it goes and what is known of what is already stored. */
+  private record Item(
+      TableSnapshot table, SnapshotFile file, SSTableName name, String identity, String prefix) {}
+
+  private NodeManifest upload(
+      BackupRequest request,
+      BucketLayout layout,
+      NodeInfo info,
+      Map<String, String> keyspaceCql,
+      List<TableSnapshot> snapshots,
+      Instant startedAt,
+      BackupProgress progress)
+      throws IOException, InterruptedException, BackupException {
+    String pool = layout.poolPrefix(info.hostId());
+    String own = layout.ownDataPrefix(request.backup(), info.hostId());
+    Map<String, Long> stored = sizes(store.list(pool));
+    if (request.mode() == Mode.FULL) {
+      stored.putAll(sizes(store.list(own)));
+    }
+    Map<String, NodeManifest.FileEntry> known = knownChecksums(layout, info.hostId());
+
+    List<Item> items = new ArrayList<>();
+    for (TableSnapshot t : snapshots) {
+      long tableBytes = 0;
+      for (SnapshotFile f : t.files()) {
+        String fileName = f.relativePath().substring(f.relativePath().lastIndexOf('/') + 1);
+        var name = SSTableName.parse(fileName).orElse(null);
+        items.add(new Item(t, f, name, null, null));
+        tableBytes += f.size();
+        progress.filesTotal.incrementAndGet();
+        progress.bytesTotal.addAndGet(f.size());
+      }
+      progress.addTable(t.table().toString(), tableBytes);
+    }
+    // Largest first keeps the parallel slots busy to the end.
+    items.sort(Comparator.comparingLong((Item i) -> i.file().size()).reversed());
+
+    progress.phase(BackupProgress.Phase.UPLOAD);
+    RateLimiter limiter =
+        request.rateLimitMiBps() > 0
+            ? RateLimiter.create(request.rateLimitMiBps() * (1 << 20))
+            : null;
+    ExecutorService pool0 =
+        Executors.newFixedThreadPool(
+            request.parallel(),
+            r -> {
+              Thread th = new Thread(r, "kassette-upload");
+              th.setDaemon(true);
+              return th;
+            });
+    Map<TableSnapshot, List<NodeManifest.FileEntry>> entries = new HashMap<>();
+    snapshots.forEach(t -> entries.put(t, new ArrayList<>()));
+    try {
+      ExecutorCompletionService<NodeManifest.FileEntry> done =
+          new ExecutorCompletionService<>(pool0);
+      Map<Future<NodeManifest.FileEntry>, Item> futures = new HashMap<>();
+      for (Item item : items) {
+        futures.put(
+            done.submit(() -> transfer(request, item, pool, own, stored, known, limiter, progress)),
+            item);
+      }
+      for (int i = 0; i < items.size(); i++) {
+        Future<NodeManifest.FileEntry> f = done.take();
+        try {
+          NodeManifest.FileEntry entry = f.get();
+          entries.get(futures.get(f).table()).add(entry);
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          Item item = futures.get(f);
+          throw new BackupException(
+              "could not back up "
+                  + item.file().path()
+                  + ": "
+                  + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
+              cause);
+        }
+      }
+    } finally {
+      pool0.shutdownNow();
+    }
+
+    List<NodeManifest.TableEntry> tableEntries = new ArrayList<>();
+    for (TableSnapshot t : snapshots) {
+      List<NodeManifest.FileEntry> files = entries.get(t);
+      files.sort(Comparator.comparing(NodeManifest.FileEntry::path));
+      tableEntries.add(
+          new NodeManifest.TableEntry(
+              t.table().keyspace(), t.table().table(), t.tableId(), t.schemaCql(), files));
+    }
+    NodeManifest.Totals totals =
+        new NodeManifest.Totals(
+            progress.filesTotal.get(),
+            progress.bytesTotal.get(),
+            progress.filesUploaded.get(),
+            progress.bytesUploaded.get(),
+            progress.filesSkipped.get(),
+            progress.bytesSkipped.get());
+    return new NodeManifest(
+        NodeManifest.FORMAT,
+        request.backup(),
+        request.cluster(),
+        request.mode().wire(),
+        info,
+        startedAt,
+        Instant.now(),
+        keyspaceCql,
+        tableEntries,
+        totals);
+  }
+
+  private NodeManifest.FileEntry transfer(
+      BackupRequest request,
+      Item item,
+      String pool,
+      String own,
+      Map<String, Long> stored,
+      Map<String, NodeManifest.FileEntry> known,
+      RateLimiter limiter,
+      BackupProgress progress)
+      throws IOException, InterruptedException {
+    SnapshotFile file = item.file();
+    TableSnapshot t = item.table();
+    String identity = identity(item);
+    String checksum = null;
+    String suffix;
+    if (item.name() != null && item.name().mutable()) {
+      // Content-addressed: the same name may hold other bytes after repair or resampling.
+      checksum = Checksums.crc32c(file.path());
+      suffix =
+          BucketLayout.fileKey(
+                  t.table().keyspace(),
+                  t.table().table(),
+                  t.tableId(),
+                  file.relativePath(),
+                  identity)
+              + "."
+              + checksum;
+    } else {
+      suffix =
+          BucketLayout.fileKey(
+              t.table().keyspace(), t.table().table(), t.tableId(), file.relativePath(), identity);
+    }
+    String poolKey = pool + suffix;
+    String key = request.mode() == Mode.FULL ? own + suffix : poolKey;
+
+    Long storedSize = stored.get(key);
+    if (storedSize != null && storedSize == file.size()) {
+      if (checksum == null) {
+        checksum = knownChecksum(known, key, file.size());
+      }
+      if (checksum == null) {
+        checksum = Checksums.crc32c(file.path()); // stored by an interrupted run: read, not upload
+      }
+      skipped(progress, t, file);
+      return new NodeManifest.FileEntry(file.relativePath(), key, file.size(), checksum);
+    }
+    Long pooled = stored.get(poolKey);
+    if (request.mode() == Mode.FULL && pooled != null && pooled == file.size()) {
+      if (checksum == null) {
+        checksum = knownChecksum(known, poolKey, file.size());
+      }
+      if (checksum == null) {
+        checksum = Checksums.crc32c(file.path());
+      }
+      store.copy(poolKey, key);
+      skipped(progress, t, file);
+      return new NodeManifest.FileEntry(file.relativePath(), key, file.size(), checksum);
+    }
+
+    AtomicLong reported = new AtomicLong();
+    IOException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      AtomicLong position = new AtomicLong();
+      TransferControl control =
+          new TransferControl(
+              limiter,
+              n -> {
+                long pos = position.addAndGet(n);
+                long before = reported.getAndAccumulate(pos, Math::max);
+                if (pos > before) {
+                  progress.bytesMoved.addAndGet(pos - before);
+                }
+              });
+      try {
+        UploadResult result = store.upload(key, file.path(), control);
+        if (result.size() != file.size()) {
+          throw new IOException(file.path() + " changed size during upload");
+        }
+        progress.bytesMoved.addAndGet(file.size() - reported.getAndSet(file.size()));
+        progress.filesUploaded.incrementAndGet();
+        progress.bytesUploaded.addAndGet(file.size());
+        progress.tableDone(t.table().toString(), file.size());
+        return new NodeManifest.FileEntry(file.relativePath(), key, file.size(), result.crc32c());
+      } catch (NoSuchFileException | IllegalArgumentException e) {
+        throw e;
+      } catch (IOException e) {
+        last = e;
+        if (attempt < ATTEMPTS) {
+          long wait = retryBaseMillis << (attempt - 1);
+          LOG.warn(
+              "upload of {} failed (attempt {}), retrying in {} ms: {}",
+              file.relativePath(),
+              attempt,
+              wait,
+              e.getMessage());
+          Thread.sleep(wait);
+        }
+      }
+    }
+    throw last;
+  }
+
+  private static void skipped(BackupProgress progress, TableSnapshot t, SnapshotFile file) {
+    progress.filesSkipped.incrementAndGet();
+    progress.bytesSkipped.addAndGet(file.size());
+    progress.tableDone(t.table().toString(), file.size());
+  }
+
+  private static String knownChecksum(
+      Map<String, NodeManifest.FileEntry> known, String key, long size) {
+    NodeManifest.FileEntry e = known.get(key);
+    return e != null && e.size() == size ? e.crc32c() : null;
+  }
+
+  /**
+   * The SSTable's identity beyond its name: Cassandra's own CRC32 of the Data component, read from
+   * the small Digest file, so an unchanged SSTable is recognised without reading its data.
+   */
+  private static String identity(Item item) throws IOException {
+    SnapshotFile f = item.file();
+    if (item.name() == null) {
+      return Checksums.crc32c(f.path());
+    }
+    Path digest = f.path().resolveSibling(item.name().fileName("Digest.crc32"));
+    if (Files.isRegularFile(digest)) {
+      String value = Files.readString(digest).trim();
+      try {
+        return String.format("%08x", Long.parseLong(value));
+      } catch (NumberFormatException e) {
+        // fall through: an unreadable digest is replaced by our own checksum of the data
+      }
+    }
+    return "c" + Checksums.crc32c(f.path().resolveSibling(item.name().fileName("Data.db")));
+  }
+
+  private Map<String, NodeManifest.FileEntry> knownChecksums(BucketLayout layout, String hostId)
+      throws IOException {
+    Map<String, NodeManifest.FileEntry> known = new HashMap<>();
+    try {
+      Map<?, ?> pointer =
+          ManifestCodec.fromJson(store.get(layout.latestPointer(hostId)), Map.class);
+      String previous = String.valueOf(pointer.get("backup"));
+      NodeManifest manifest =
+          ManifestCodec.fromGzipJson(
+              store.get(layout.nodeManifest(previous, hostId)), NodeManifest.class);
+      for (NodeManifest.TableEntry t : manifest.tables()) {
+        for (NodeManifest.FileEntry f : t.files()) {
+          known.put(f.key(), f);
+        }
+      }
+    } catch (NoSuchObjectException | IllegalArgumentException e) {
+      // no earlier backup of this node, or it was purged: checksums are computed where needed
+    }
+    return known;
+  }
+
+  private static Map<String, Long> sizes(List<ObjectInfo> objects) {
+    Map<String, Long> m = new HashMap<>();
+    objects.forEach(o -> m.put(o.key(), o.size()));
+    return m;
+  }
+}

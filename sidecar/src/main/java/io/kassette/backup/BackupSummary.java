@@ -1,0 +1,16 @@
+package io.kassette.backup;
+
+import java.util.List;
+
+/** The outcome of one node's backup, printed by the CLI and returned by the sidecar. */
+public record BackupSummary(
+    String cluster,
+    String backup,
+    String hostId,
+    String mode,
+    int tables,
+    NodeManifest.Totals totals,
+    long durationMillis,
+    String nodeManifestKey,
+    boolean committed,
+    List<String> warnings) {}

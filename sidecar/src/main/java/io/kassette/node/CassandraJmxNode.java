@@ -1,0 +1,173 @@
+package io.kassette.node;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import javax.management.MBeanException;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * Apache Cassandra over JMX. Operations are invoked by name and signature, so the sidecar needs no
+ * Cassandra jar on its classpath.
+ */
+public final class CassandraJmxNode implements NodeAccess {
+  private static final String STORAGE_SERVICE = "org.apache.cassandra.db:type=StorageService";
+  private static final String SNITCH = "org.apache.cassandra.db:type=EndpointSnitchInfo";
+  private static final String TABLES = "org.apache.cassandra.db:type=Tables,keyspace=*,table=*";
+
+  private final HostPort endpoint;
+  private final JMXConnector connector;
+  private final MBeanServerConnection mbeans;
+
+  private CassandraJmxNode(HostPort endpoint, JMXConnector connector) throws IOException {
+    this.endpoint = endpoint;
+    this.connector = connector;
+    this.mbeans = connector.getMBeanServerConnection();
+  }
+
+  /**
+   * Connects to {@code host:port}. A plain TCP probe comes first so an absent node fails in seconds
+   * with a clear message instead of an RMI stack.
+   */
+  public static CassandraJmxNode connect(HostPort endpoint, String user, String password)
+      throws NodeException {
+    try (Socket probe = new Socket()) {
+      probe.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 5000);
+    } catch (IOException e) {
+      throw new NodeException(
+          "cannot reach Cassandra JMX at "
+              + endpoint
+              + " ("
+              + e.getMessage()
+              + "): is the node running and --jmx right?",
+          e);
+    }
+    Map<String, Object> env = new HashMap<>();
+    if (user != null && !user.isEmpty()) {
+      env.put(JMXConnector.CREDENTIALS, new String[] {user, password == null ? "" : password});
+    }
+    try {
+      JMXServiceURL url =
+          new JMXServiceURL(
+              "service:jmx:rmi:///jndi/rmi://"
+                  + endpoint.host()
+                  + ":"
+                  + endpoint.port()
+                  + "/jmxrmi");
+      return new CassandraJmxNode(endpoint, JMXConnectorFactory.connect(url, env));
+    } catch (SecurityException e) {
+      throw new NodeException(
+          "Cassandra JMX at "
+              + endpoint
+              + " refused the credentials: check --jmx-user and the"
+              + " password file",
+          e);
+    } catch (IOException e) {
+      throw new NodeException(
+          "cannot connect to Cassandra JMX at " + endpoint + ": " + rootMessage(e), e);
+    }
+  }
+
+  private Object attribute(String mbean, String name) throws NodeException {
+    try {
+      return mbeans.getAttribute(new ObjectName(mbean), name);
+    } catch (Exception e) {
+      throw new NodeException(
+          "JMX read of " + name + " on " + endpoint + " failed: " + rootMessage(e), e);
+    }
+  }
+
+  private Object invoke(String mbean, String op, Object[] args, String[] signature)
+      throws NodeException {
+    try {
+      return mbeans.invoke(new ObjectName(mbean), op, args, signature);
+    } catch (MBeanException e) {
+      throw new NodeException(op + " on " + endpoint + " failed: " + rootMessage(e), e);
+    } catch (Exception e) {
+      throw new NodeException("JMX " + op + " on " + endpoint + " failed: " + rootMessage(e), e);
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public NodeInfo describe() throws NodeException {
+    return new NodeInfo(
+        (String) attribute(STORAGE_SERVICE, "LocalHostId"),
+        (String) attribute(STORAGE_SERVICE, "ClusterName"),
+        (String) attribute(SNITCH, "Datacenter"),
+        (String) attribute(SNITCH, "Rack"),
+        List.copyOf((List<String>) attribute(STORAGE_SERVICE, "Tokens")),
+        (String) attribute(STORAGE_SERVICE, "ReleaseVersion"),
+        NodeInfo.Engine.CASSANDRA);
+  }
+
+  @Override
+  public List<TableRef> listTables() throws NodeException {
+    try {
+      TreeSet<TableRef> tables = new TreeSet<>();
+      for (ObjectName name : mbeans.queryNames(new ObjectName(TABLES), null)) {
+        tables.add(new TableRef(name.getKeyProperty("keyspace"), name.getKeyProperty("table")));
+      }
+      return new ArrayList<>(tables);
+    } catch (Exception e) {
+      throw new NodeException(
+          "cannot list tables over JMX at " + endpoint + ": " + rootMessage(e), e);
+    }
+  }
+
+  @Override
+  public void takeSnapshot(String tag, Collection<TableRef> tables) throws NodeException {
+    String[] entities = tables.stream().map(TableRef::toString).toArray(String[]::new);
+    HashMap<String, String> options = new HashMap<>();
+    options.put("skipFlush", "false");
+    invoke(
+        STORAGE_SERVICE,
+        "takeSnapshot",
+        new Object[] {tag, options, entities},
+        new String[] {String.class.getName(), Map.class.getName(), String[].class.getName()});
+  }
+
+  @Override
+  public void clearSnapshot(String tag, Collection<String> keyspaces) throws NodeException {
+    invoke(
+        STORAGE_SERVICE,
+        "clearSnapshot",
+        new Object[] {tag, keyspaces.toArray(String[]::new)},
+        new String[] {String.class.getName(), String[].class.getName()});
+  }
+
+  @Override
+  public List<Path> dataDirectories() throws NodeException {
+    String[] dirs = (String[]) attribute(STORAGE_SERVICE, "AllDataFileLocations");
+    return java.util.Arrays.stream(dirs).map(Path::of).toList();
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m;
+  }
+
+  @Override
+  public void close() {
+    try {
+      connector.close();
+    } catch (IOException ignored) {
+      // the node may already be gone
+    }
+  }
+}

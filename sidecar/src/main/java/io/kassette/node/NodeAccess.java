@@ -1,0 +1,29 @@
+package io.kassette.node;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The database node beside the sidecar: who it is, what tables it has, and its snapshots. One
+ * implementation per engine (Cassandra over JMX, ScyllaDB over its REST API).
+ */
+public interface NodeAccess extends AutoCloseable {
+
+  NodeInfo describe() throws NodeException;
+
+  /** Every table of every keyspace, system ones included. */
+  List<TableRef> listTables() throws NodeException;
+
+  /** Flushes and hard-links the tables' live SSTables under {@code snapshots/<tag>/}. */
+  void takeSnapshot(String tag, Collection<TableRef> tables) throws NodeException;
+
+  /** Removes the snapshot {@code tag} from the keyspaces. */
+  void clearSnapshot(String tag, Collection<String> keyspaces) throws NodeException;
+
+  /** The data directories as the node sees them (several with JBOD). */
+  List<Path> dataDirectories() throws NodeException;
+
+  @Override
+  void close();
+}

@@ -1,0 +1,86 @@
+package io.kassette.node;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Keyspace definitions over CQL (replication is not in the snapshot's per-table schema.cql).
+ *
+ * @param endpoint the node's CQL address
+ * @param user null for no authentication
+ * @param tls whether to use TLS with the JVM's default trust store
+ */
+public record SchemaReader(HostPort endpoint, String user, String password, boolean tls) {
+
+  /** CREATE KEYSPACE statements of {@code keyspaces}, by keyspace name. */
+  public Map<String, String> keyspaceDefinitions(
+      String localDatacenter, Collection<String> keyspaces) throws NodeException {
+    try (CqlSession session = open(localDatacenter)) {
+      Map<String, String> result = new LinkedHashMap<>();
+      for (String ks : keyspaces) {
+        Optional<KeyspaceMetadata> meta = session.getMetadata().getKeyspace(ks);
+        if (meta.isEmpty()) {
+          throw new NodeException("keyspace " + ks + " is not in the CQL schema of " + endpoint);
+        }
+        result.put(ks, meta.get().describe(false));
+      }
+      return result;
+    } catch (NodeException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new NodeException(
+          "cannot read the schema over CQL at "
+              + endpoint
+              + " ("
+              + CassandraJmxNode.rootMessage(e)
+              + "): check --cql and the CQL credentials",
+          e);
+    }
+  }
+
+  private CqlSession open(String localDatacenter) throws NodeException {
+    CqlSessionBuilder b =
+        CqlSession.builder()
+            .addContactPoint(new InetSocketAddress(endpoint.host(), endpoint.port()))
+            .withLocalDatacenter(localDatacenter)
+            .withConfigLoader(
+                DriverConfigLoader.programmaticBuilder()
+                    .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                    .withDuration(
+                        DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                    .withDuration(
+                        DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
+                    .build());
+    if (user != null && !user.isEmpty()) {
+      b.withAuthCredentials(user, password == null ? "" : password);
+    }
+    if (tls) {
+      try {
+        b.withSslContext(SSLContext.getDefault());
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new NodeException("no TLS support in this JVM for CQL: " + e.getMessage(), e);
+      }
+    }
+    return b.build();
+  }
+
+  @Override
+  public String toString() {
+    return "SchemaReader["
+        + endpoint
+        + (user == null ? "" : ", user=" + user)
+        + ", tls="
+        + tls
+        + "]";
+  }
+}
