@@ -1,0 +1,24 @@
+# Kassette — see README.md. Every target works on a machine with only Java 17 and Maven.
+MVN ?= mvn -B
+JAVA ?= java
+
+.PHONY: build test bench fmt clean
+
+## build: compile everything and produce sidecar/target/kassette-sidecar.jar
+build:
+	$(MVN) -q install -DskipTests
+
+## test: unit tests (*Test) and integration tests (*IT) against real Cassandra and a loopback S3 server
+test:
+	$(MVN) install
+
+## bench: Kassette vs esop on a real node with >= 2 GiB of SSTables (BENCH_GIB to change)
+bench: build
+	bash bench/run.sh
+
+## fmt: apply google-java-format
+fmt:
+	$(MVN) -q spotless:apply
+
+clean:
+	$(MVN) -q clean
