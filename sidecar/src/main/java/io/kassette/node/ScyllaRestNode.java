@@ -38,7 +38,7 @@ public final class ScyllaRestNode implements NodeAccess {
       throws NodeException {
     StringBuilder uri = new StringBuilder(base.toString()).append(path);
     char sep = '?';
-    for (Map.Entry<String, String> q : query.entrySet()) {
+    for (Map.Entry<String, String> q : new TreeMap<>(query).entrySet()) {
       uri.append(sep)
           .append(q.getKey())
           .append('=')
