@@ -220,14 +220,20 @@ public final class CassandraNode implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "Cassandra at " + ip + " exited with " + process.exitValue() + "; see " + dir.resolve("logs"));
+            "Cassandra at "
+                + ip
+                + " exited with "
+                + process.exitValue()
+                + "; see "
+                + dir.resolve("logs"));
       }
       if (listening(ip, cqlPort) && listening("127.0.0.1", jmxPort)) {
         return;
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("Cassandra at " + ip + " not ready in " + timeout + "; see " + dir.resolve("logs"));
+    throw new IllegalStateException(
+        "Cassandra at " + ip + " not ready in " + timeout + "; see " + dir.resolve("logs"));
   }
 
   /** Waits until the storage port is open (a seed others can join). */
