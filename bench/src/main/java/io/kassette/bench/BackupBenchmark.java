@@ -92,7 +92,7 @@ public final class BackupBenchmark {
     print();
   }
 
-  private void load(double gib) throws InterruptedException {
+  private void load(double gib) throws Exception {
     try (CqlSession cql =
         CqlSession.builder()
             .addContactPoint(new InetSocketAddress(node.ip(), node.cqlPort()))
@@ -230,15 +230,13 @@ public final class BackupBenchmark {
                 "-s",
                 tag,
                 "--create-missing-bucket"));
-    Map<String, String> env = Map.of();
+    Map<String, String> env = new java.util.HashMap<>();
     if (s3Endpoint != null) {
-      cmd.add(3, "-Dkassette.unused=1");
-      env = s3Env();
-      env = new java.util.HashMap<>(env);
+      // esop reads its S3-compatible endpoint from the environment.
+      env.putAll(s3Env());
       env.put("AWS_ENDPOINT", s3Endpoint);
-      cmd.addAll(
-          List.of(
-              "--s3-endpoint", s3Endpoint)); // not an esop option: recorded as failed if refused
+      env.put("AWS_ENABLE_PATH_STYLE_ACCESS", "true");
+      cmd.add("--insecure-http");
     }
     Timed t = timed(cmd, env);
     rows.add(
