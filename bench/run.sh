@@ -11,5 +11,5 @@ fi
 CP_FILE="$WORK/bench.classpath"
 mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
 exec java -Xmx2g -cp "bench/target/classes:$(cat "$CP_FILE")" \
-  -Dkassette.cassandra.lib="$PWD/testkit/target/cassandra-lib" \
+  -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" \
   io.kassette.bench.BackupBenchmark "$WORK/run" "$PWD/sidecar/target/kassette-sidecar.jar" "$ESOP"

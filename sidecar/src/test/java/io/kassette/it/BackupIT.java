@@ -343,6 +343,51 @@ class BackupIT {
   }
 
   @Test
+  void fullModeGivesTheBackupItsOwnCopyByServerSideCopy() throws Exception {
+    String cluster = "full";
+    var differential = cli.run(backupArgs("s3://backups", cluster, "d1", "--keyspaces", "metrics"));
+    assertThat(differential.exit()).as(differential.err()).isZero();
+    var full =
+        cli.run(
+            backupArgs(
+                "s3://backups",
+                cluster,
+                "f1",
+                "--keyspaces",
+                "metrics",
+                "--mode",
+                "full",
+                "--json"));
+    assertThat(full.exit()).as(full.err()).isZero();
+    Map<?, ?> totals =
+        (Map<?, ?>) ManifestCodec.JSON.readValue(full.out(), Map.class).get("totals");
+    assertThat(((Number) totals.get("uploadedBytes")).longValue()).isZero(); // copied, not uploaded
+
+    try (ObjectStore store = s3Store()) {
+      NodeManifest m = nodeManifest(store, cluster, "f1");
+      assertThat(m.mode()).isEqualTo("full");
+      String own = new BucketLayout(cluster).ownDataPrefix("f1", nodeInfo.hostId());
+      List<String> fileKeys = new ArrayList<>();
+      m.tables().forEach(t -> t.files().forEach(f -> fileKeys.add(f.key())));
+      assertThat(fileKeys).isNotEmpty().allMatch(k -> k.startsWith(own));
+      assertThat(keys(store, own)).containsExactlyInAnyOrderElementsOf(fileKeys);
+    }
+    var verify =
+        cli.run(
+            "verify",
+            "--location",
+            "s3://backups",
+            "--cluster",
+            cluster,
+            "--name",
+            "f1",
+            "--deep",
+            "--s3-endpoint",
+            s3.endpoint().toString());
+    assertThat(verify.exit()).as(verify.err()).isZero();
+  }
+
+  @Test
   void aKilledBackupResumesWithoutDuplicateObjects() throws Exception {
     String cluster = "resume";
     var running =

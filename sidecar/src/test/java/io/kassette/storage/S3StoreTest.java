@@ -61,6 +61,23 @@ class S3StoreTest extends ObjectStoreContract {
   }
 
   @Test
+  void serverSideEncryptionIsRequestedOnEveryWrite() throws Exception {
+    try (ObjectStore sse =
+        ObjectStores.open(
+            StorageLocation.parse("s3://contract/sse-" + UUID.randomUUID()),
+            options(LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY)
+                .withS3Sse("AES256", null))) {
+      java.nio.file.Path file =
+          java.nio.file.Files.writeString(tmp.resolve("sse"), "encrypted at rest");
+      sse.upload("a", file, TransferControl.NONE);
+      sse.put("b", new byte[] {1});
+      sse.copy("a", "c");
+      org.assertj.core.api.Assertions.assertThat(new String(sse.get("c")))
+          .isEqualTo("encrypted at rest");
+    }
+  }
+
+  @Test
   void missingBucketIsNamed() throws Exception {
     try (ObjectStore bad =
         ObjectStores.open(

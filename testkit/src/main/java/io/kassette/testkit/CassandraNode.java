@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Apache Cassandra node in a child JVM, built from the Maven Central jars the test kit
- * copies to {@code testkit/target/cassandra-lib}. Several nodes form one cluster on 127.0.0.x with
- * the same storage and CQL ports and a JMX port each.
+ * module cassandra-dist copies to {@code cassandra-dist/target/cassandra-lib}. Several nodes form
+ * one cluster on 127.0.0.x with the same storage and CQL ports and a JMX port each.
  */
 public final class CassandraNode implements AutoCloseable {
   private final Path dir;
@@ -134,13 +134,13 @@ public final class CassandraNode implements AutoCloseable {
       return Path.of(configured);
     }
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path lib = p.resolve("testkit/target/cassandra-lib");
+      Path lib = p.resolve("cassandra-dist/target/cassandra-lib");
       if (Files.isDirectory(lib)) {
         return lib;
       }
     }
     throw new IllegalStateException(
-        "Cassandra jars not found: build the testkit module first (mvn -pl testkit install)");
+        "Cassandra jars not found: build the cassandra-dist module first (mvn -pl cassandra-dist package)");
   }
 
   /** Resources of the test kit written out beside the node (config templates, JVM flags). */
@@ -220,12 +220,7 @@ public final class CassandraNode implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "Cassandra at "
-                + ip
-                + " exited with "
-                + process.exitValue()
-                + "; see "
-                + dir.resolve("logs"));
+            "Cassandra at " + ip + " exited with " + process.exitValue() + ":\n" + logTail());
       }
       if (listening(ip, cqlPort) && listening("127.0.0.1", jmxPort)) {
         return;
@@ -234,6 +229,16 @@ public final class CassandraNode implements AutoCloseable {
     }
     throw new IllegalStateException(
         "Cassandra at " + ip + " not ready in " + timeout + "; see " + dir.resolve("logs"));
+  }
+
+  /** The last lines the node printed, for failure messages (the temp dir may be gone later). */
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve("logs/stdout.log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
   }
 
   /** Waits until the storage port is open (a seed others can join). */
