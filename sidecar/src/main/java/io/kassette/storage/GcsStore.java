@@ -104,13 +104,6 @@ final class GcsStore implements ObjectStore {
   }
 
   @Override
-  public byte[] get(String key) throws IOException {
-    try (InputStream in = open(key)) {
-      return in.readAllBytes();
-    }
-  }
-
-  @Override
   public InputStream open(String key) throws IOException {
     try {
       if (storage.get(blob(key)) == null) {

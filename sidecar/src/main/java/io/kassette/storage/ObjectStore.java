@@ -26,7 +26,11 @@ public interface ObjectStore extends AutoCloseable {
   void put(String key, byte[] content) throws IOException;
 
   /** Reads a small object fully; throws {@link NoSuchObjectException} when absent. */
-  byte[] get(String key) throws IOException;
+  default byte[] get(String key) throws IOException {
+    try (InputStream in = open(key)) {
+      return in.readAllBytes();
+    }
+  }
 
   /** Opens an object for streaming reads; throws {@link NoSuchObjectException} when absent. */
   InputStream open(String key) throws IOException;

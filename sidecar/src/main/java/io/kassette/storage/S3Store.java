@@ -168,13 +168,18 @@ final class S3Store implements ObjectStore {
   private PutObjectRequest putRequest(String key) {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(location.bucket()).key(full(key));
-    if (options.s3Sse() != null && !options.s3Sse().isBlank()) {
-      b.serverSideEncryption(ServerSideEncryption.fromValue(options.s3Sse()));
-      if (options.s3KmsKeyId() != null && !options.s3KmsKeyId().isBlank()) {
-        b.ssekmsKeyId(options.s3KmsKeyId());
-      }
-    }
+    encryption((sse, kms) -> b.serverSideEncryption(sse).ssekmsKeyId(kms));
     return b.build();
+  }
+
+  /** Applies the configured server-side encryption (KMS key null for the bucket's default). */
+  private void encryption(java.util.function.BiConsumer<ServerSideEncryption, String> apply) {
+    if (options.s3Sse() != null && !options.s3Sse().isBlank()) {
+      String kms = options.s3KmsKeyId();
+      apply.accept(
+          ServerSideEncryption.fromValue(options.s3Sse()),
+          kms == null || kms.isBlank() ? null : kms);
+    }
   }
 
   @Override
@@ -183,13 +188,6 @@ final class S3Store implements ObjectStore {
       client.putObject(putRequest(key), AsyncRequestBody.fromBytes(content)).join();
     } catch (CompletionException | SdkException e) {
       throw translate(e, key);
-    }
-  }
-
-  @Override
-  public byte[] get(String key) throws IOException {
-    try (InputStream in = open(key)) {
-      return in.readAllBytes();
     }
   }
 
@@ -287,12 +285,7 @@ final class S3Store implements ObjectStore {
             .sourceKey(full(sourceKey))
             .destinationBucket(location.bucket())
             .destinationKey(full(targetKey));
-    if (options.s3Sse() != null && !options.s3Sse().isBlank()) {
-      req.serverSideEncryption(ServerSideEncryption.fromValue(options.s3Sse()));
-      if (options.s3KmsKeyId() != null && !options.s3KmsKeyId().isBlank()) {
-        req.ssekmsKeyId(options.s3KmsKeyId());
-      }
-    }
+    encryption((sse, kms) -> req.serverSideEncryption(sse).ssekmsKeyId(kms));
     try {
       transferManager
           .copy(CopyRequest.builder().copyObjectRequest(req.build()).build())

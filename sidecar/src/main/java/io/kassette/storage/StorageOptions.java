@@ -99,22 +99,6 @@ public record StorageOptions(
         maxConcurrency);
   }
 
-  public StorageOptions withConcurrency(int concurrency) {
-    return new StorageOptions(
-        s3Region,
-        s3Endpoint,
-        s3PathStyle,
-        s3AccessKeyId,
-        s3SecretAccessKey,
-        s3Sse,
-        s3KmsKeyId,
-        gcsCredentialsFile,
-        gcsEndpoint,
-        gcsProject,
-        partSizeBytes,
-        concurrency);
-  }
-
   @Override
   public String toString() {
     return "StorageOptions[s3Region="
