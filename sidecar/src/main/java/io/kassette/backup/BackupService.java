@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -67,8 +69,10 @@ public final class BackupService {
     Instant startedAt = Instant.now();
     BucketLayout layout = new BucketLayout(request.cluster());
     List<String> warnings = new ArrayList<>();
+    PhaseClock clock = new PhaseClock();
     try {
       probeWritable(layout);
+      clock.lap("probe");
       NodeInfo info = node.describe();
       String manifestKey = layout.nodeManifest(request.backup(), info.hostId());
 
@@ -88,7 +92,8 @@ public final class BackupService {
               0,
               manifestKey,
               true,
-              List.of("backup " + request.backup() + " was already complete; nothing done"));
+              List.of("backup " + request.backup() + " was already complete; nothing done"),
+              Map.of());
         }
         throw new BackupException(
             "backup "
@@ -104,8 +109,11 @@ public final class BackupService {
       SnapshotScanner scanner = new SnapshotScanner(dataDirs);
       TreeSet<String> keyspaces = new TreeSet<>();
       tables.forEach(t -> keyspaces.add(t.keyspace()));
-      Map<String, String> keyspaceCql =
-          schema == null ? Map.of() : schema.keyspaceDefinitions(info.datacenter(), keyspaces);
+      String schemaVersion = node.schemaVersion();
+      NodeManifest previous = previousManifest(layout, info.hostId());
+      CompletableFuture<Map<String, String>> keyspaceCql =
+          keyspaceDefinitions(info, keyspaces, schemaVersion, previous);
+      clock.lap("describe");
 
       String tag = request.snapshotTag();
       progress.phase(BackupProgress.Phase.SNAPSHOT);
@@ -119,9 +127,23 @@ public final class BackupService {
         if (!missing.isEmpty()) {
           node.takeSnapshot(tag, missing);
         }
+        clock.lap("snapshot");
         List<TableSnapshot> snapshots = scanner.scan(tag, tables);
+        Uploaded uploaded =
+            upload(request, layout, info, snapshots, known(previous), progress, clock);
         NodeManifest manifest =
-            upload(request, layout, info, keyspaceCql, snapshots, startedAt, progress);
+            new NodeManifest(
+                NodeManifest.FORMAT,
+                request.backup(),
+                request.cluster(),
+                request.mode().wire(),
+                info,
+                startedAt,
+                Instant.now(),
+                schemaVersion,
+                join(keyspaceCql),
+                uploaded.tables(),
+                uploaded.totals());
 
         progress.phase(BackupProgress.Phase.MANIFEST);
         store.put(manifestKey, ManifestCodec.gzipJson(manifest));
@@ -131,10 +153,12 @@ public final class BackupService {
         if (request.commit()) {
           new BackupCatalog(store, request.cluster()).commit(request.backup());
         }
+        clock.lap("manifest");
         if (!request.keepSnapshot()) {
           progress.phase(BackupProgress.Phase.CLEANUP);
           node.clearSnapshot(tag, keyspaces);
           cleared = true;
+          clock.lap("cleanup");
         }
         progress.phase(BackupProgress.Phase.DONE);
         return new BackupSummary(
@@ -147,7 +171,8 @@ public final class BackupService {
             (System.nanoTime() - start) / 1_000_000,
             manifestKey,
             request.commit(),
-            warnings);
+            warnings,
+            clock.laps());
       } finally {
         if (!cleared && !request.keepSnapshot()) {
           try {
@@ -188,14 +213,17 @@ public final class BackupService {
   private record Item(
       TableSnapshot table, SnapshotFile file, SSTableName name, String identity, String prefix) {}
 
-  private NodeManifest upload(
+  /** What the upload phase produced for the node manifest. */
+  private record Uploaded(List<NodeManifest.TableEntry> tables, NodeManifest.Totals totals) {}
+
+  private Uploaded upload(
       BackupRequest request,
       BucketLayout layout,
       NodeInfo info,
-      Map<String, String> keyspaceCql,
       List<TableSnapshot> snapshots,
-      Instant startedAt,
-      BackupProgress progress)
+      Map<String, NodeManifest.FileEntry> known,
+      BackupProgress progress,
+      PhaseClock clock)
       throws IOException, InterruptedException, BackupException {
     String pool = layout.poolPrefix(info.hostId());
     String own = layout.ownDataPrefix(request.backup(), info.hostId());
@@ -203,7 +231,6 @@ public final class BackupService {
     if (request.mode() == Mode.FULL) {
       stored.putAll(sizes(store.list(own)));
     }
-    Map<String, NodeManifest.FileEntry> known = knownChecksums(layout, info.hostId());
 
     List<Item> items = new ArrayList<>();
     for (TableSnapshot t : snapshots) {
@@ -220,6 +247,7 @@ public final class BackupService {
     }
     // Largest first keeps the parallel slots busy to the end.
     items.sort(Comparator.comparingLong((Item i) -> i.file().size()).reversed());
+    clock.lap("plan");
 
     progress.phase(BackupProgress.Phase.UPLOAD);
     RateLimiter limiter =
@@ -264,6 +292,7 @@ public final class BackupService {
     } finally {
       pool0.shutdownNow();
     }
+    clock.lap("upload");
 
     List<NodeManifest.TableEntry> tableEntries = new ArrayList<>();
     for (TableSnapshot t : snapshots) {
@@ -281,17 +310,7 @@ public final class BackupService {
             progress.bytesUploaded.get(),
             progress.filesSkipped.get(),
             progress.bytesSkipped.get());
-    return new NodeManifest(
-        NodeManifest.FORMAT,
-        request.backup(),
-        request.cluster(),
-        request.mode().wire(),
-        info,
-        startedAt,
-        Instant.now(),
-        keyspaceCql,
-        tableEntries,
-        totals);
+    return new Uploaded(tableEntries, totals);
   }
 
   private NodeManifest.FileEntry transfer(
@@ -396,6 +415,34 @@ public final class BackupService {
     throw last;
   }
 
+  private static Map<String, String> join(CompletableFuture<Map<String, String>> cql)
+      throws NodeException, InterruptedException {
+    try {
+      return cql.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof NodeException ne) {
+        throw ne;
+      }
+      throw new NodeException("reading the schema failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** Wall time per phase, in the order the phases ran. */
+  private static final class PhaseClock {
+    private final Map<String, Long> laps = new java.util.LinkedHashMap<>();
+    private long last = System.nanoTime();
+
+    void lap(String phase) {
+      long now = System.nanoTime();
+      laps.put(phase, (now - last) / 1_000_000);
+      last = now;
+    }
+
+    Map<String, Long> laps() {
+      return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(laps));
+    }
+  }
+
   private static void skipped(BackupProgress progress, TableSnapshot t, SnapshotFile file) {
     progress.filesSkipped.incrementAndGet();
     progress.bytesSkipped.addAndGet(file.size());
@@ -429,23 +476,56 @@ public final class BackupService {
     return "c" + Checksums.crc32c(f.path().resolveSibling(item.name().fileName("Data.db")));
   }
 
-  private Map<String, NodeManifest.FileEntry> knownChecksums(BucketLayout layout, String hostId)
-      throws IOException {
-    Map<String, NodeManifest.FileEntry> known = new HashMap<>();
+  /**
+   * Keyspace definitions. The CQL session is the slowest thing to open, so when the schema version
+   * is the one the node's previous backup recorded, that backup's definitions are reused; otherwise
+   * they are read over CQL while the snapshot is taken and the files are uploaded.
+   */
+  private CompletableFuture<Map<String, String>> keyspaceDefinitions(
+      NodeInfo info, java.util.Set<String> keyspaces, String schemaVersion, NodeManifest previous) {
+    if (schema == null) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    if (previous != null
+        && schemaVersion != null
+        && schemaVersion.equals(previous.schemaVersion())
+        && previous.keyspaces().keySet().containsAll(keyspaces)) {
+      Map<String, String> reused = new java.util.TreeMap<>();
+      keyspaces.forEach(ks -> reused.put(ks, previous.keyspaces().get(ks)));
+      return CompletableFuture.completedFuture(reused);
+    }
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return schema.keyspaceDefinitions(info.datacenter(), keyspaces);
+          } catch (NodeException e) {
+            throw new CompletionException(e);
+          }
+        });
+  }
+
+  /** The node manifest of this node's latest backup, or null when there is none any more. */
+  private NodeManifest previousManifest(BucketLayout layout, String hostId) throws IOException {
     try {
       Map<?, ?> pointer =
           ManifestCodec.fromJson(store.get(layout.latestPointer(hostId)), Map.class);
       String previous = String.valueOf(pointer.get("backup"));
-      NodeManifest manifest =
-          ManifestCodec.fromGzipJson(
-              store.get(layout.nodeManifest(previous, hostId)), NodeManifest.class);
-      for (NodeManifest.TableEntry t : manifest.tables()) {
+      return ManifestCodec.fromGzipJson(
+          store.get(layout.nodeManifest(previous, hostId)), NodeManifest.class);
+    } catch (NoSuchObjectException | IllegalArgumentException e) {
+      return null; // no earlier backup of this node, or it was purged
+    }
+  }
+
+  /** Checksums of what the previous backup stored, by key: those files need not be read. */
+  private static Map<String, NodeManifest.FileEntry> known(NodeManifest previous) {
+    Map<String, NodeManifest.FileEntry> known = new HashMap<>();
+    if (previous != null) {
+      for (NodeManifest.TableEntry t : previous.tables()) {
         for (NodeManifest.FileEntry f : t.files()) {
           known.put(f.key(), f);
         }
       }
-    } catch (NoSuchObjectException | IllegalArgumentException e) {
-      // no earlier backup of this node, or it was purged: checksums are computed where needed
     }
     return known;
   }

@@ -2,7 +2,11 @@ package io.kassette.backup;
 
 import java.util.List;
 
-/** The outcome of one node's backup, printed by the CLI and returned by the sidecar. */
+/**
+ * The outcome of one node's backup, printed by the CLI and returned by the sidecar.
+ *
+ * @param phaseMillis wall time of each phase, in order (where a slow backup spends its time)
+ */
 public record BackupSummary(
     String cluster,
     String backup,
@@ -13,4 +17,5 @@ public record BackupSummary(
     long durationMillis,
     String nodeManifestKey,
     boolean committed,
-    List<String> warnings) {}
+    List<String> warnings,
+    java.util.Map<String, Long> phaseMillis) {}

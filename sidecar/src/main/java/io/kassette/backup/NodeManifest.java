@@ -8,6 +8,7 @@ import java.util.Map;
 /**
  * What one node contributed to a backup: enough to restore it without Kubernetes or the node.
  *
+ * @param schemaVersion the node's schema version when the backup started
  * @param keyspaces CREATE KEYSPACE statements by keyspace
  */
 public record NodeManifest(
@@ -18,6 +19,7 @@ public record NodeManifest(
     NodeInfo node,
     Instant startedAt,
     Instant completedAt,
+    String schemaVersion,
     Map<String, String> keyspaces,
     List<TableEntry> tables,
     Totals totals) {

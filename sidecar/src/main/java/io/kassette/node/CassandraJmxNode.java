@@ -113,6 +113,11 @@ public final class CassandraJmxNode implements NodeAccess {
   }
 
   @Override
+  public String schemaVersion() throws NodeException {
+    return (String) attribute(STORAGE_SERVICE, "SchemaVersion");
+  }
+
+  @Override
   public List<TableRef> listTables() throws NodeException {
     try {
       TreeSet<TableRef> tables = new TreeSet<>();

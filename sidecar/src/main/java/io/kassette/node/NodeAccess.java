@@ -12,6 +12,9 @@ public interface NodeAccess extends AutoCloseable {
 
   NodeInfo describe() throws NodeException;
 
+  /** The node's schema version: a hash of the whole schema that any DDL in the cluster changes. */
+  String schemaVersion() throws NodeException;
+
   /** Every table of every keyspace, system ones included. */
   List<TableRef> listTables() throws NodeException;
 

@@ -121,6 +121,11 @@ public final class ScyllaRestNode implements NodeAccess {
   }
 
   @Override
+  public String schemaVersion() throws NodeException {
+    return text("/storage_service/schema_version");
+  }
+
+  @Override
   public List<TableRef> listTables() throws NodeException {
     TreeSet<TableRef> tables = new TreeSet<>();
     for (JsonNode t : call("GET", "/column_family/", Map.of())) {

@@ -60,9 +60,10 @@ final class S3Store implements ObjectStore {
   private final StorageOptions options;
   private final SdkAsyncHttpClient http;
   private final S3AsyncClient client;
-  private final S3AsyncClient multipartClient;
-  private final S3TransferManager transferManager;
   private final ExecutorService readers;
+  // Built on first upload or copy: an unchanged re-run only lists and reads.
+  private S3AsyncClient multipartClient;
+  private S3TransferManager transferManager;
 
   S3Store(StorageLocation location, StorageOptions options) throws StorageException {
     this.location = location;
@@ -75,16 +76,6 @@ final class S3Store implements ObjectStore {
               .connectionTimeout(Duration.ofSeconds(10))
               .build();
       this.client = builder(false).build();
-      this.multipartClient =
-          builder(true)
-              .multipartConfiguration(
-                  MultipartConfiguration.builder()
-                      .thresholdInBytes(options.partSizeBytes())
-                      .minimumPartSizeInBytes(options.partSizeBytes())
-                      .apiCallBufferSizeInBytes(2 * options.partSizeBytes())
-                      .build())
-              .build();
-      this.transferManager = S3TransferManager.builder().s3Client(multipartClient).build();
       this.readers =
           Executors.newCachedThreadPool(
               r -> {
@@ -96,6 +87,22 @@ final class S3Store implements ObjectStore {
       throw new StorageException(
           "cannot configure S3 client for " + location + ": " + e.getMessage(), e);
     }
+  }
+
+  private synchronized S3TransferManager transferManager() {
+    if (transferManager == null) {
+      multipartClient =
+          builder(true)
+              .multipartConfiguration(
+                  MultipartConfiguration.builder()
+                      .thresholdInBytes(options.partSizeBytes())
+                      .minimumPartSizeInBytes(options.partSizeBytes())
+                      .apiCallBufferSizeInBytes(2 * options.partSizeBytes())
+                      .build())
+              .build();
+      transferManager = S3TransferManager.builder().s3Client(multipartClient).build();
+    }
+    return transferManager;
   }
 
   private S3AsyncClientBuilder builder(boolean multipart) {
@@ -150,7 +157,7 @@ final class S3Store implements ObjectStore {
     long size = Files.size(file);
     StreamingFileBody body = new StreamingFileBody(file, size, control, readers);
     try {
-      transferManager
+      transferManager()
           .upload(
               UploadRequest.builder().putObjectRequest(putRequest(key)).requestBody(body).build())
           .completionFuture()
@@ -287,7 +294,7 @@ final class S3Store implements ObjectStore {
             .destinationKey(full(targetKey));
     encryption((sse, kms) -> req.serverSideEncryption(sse).ssekmsKeyId(kms));
     try {
-      transferManager
+      transferManager()
           .copy(CopyRequest.builder().copyObjectRequest(req.build()).build())
           .completionFuture()
           .join();
@@ -390,9 +397,11 @@ final class S3Store implements ObjectStore {
   }
 
   @Override
-  public void close() {
-    transferManager.close();
-    multipartClient.close();
+  public synchronized void close() {
+    if (transferManager != null) {
+      transferManager.close();
+      multipartClient.close();
+    }
     client.close();
     http.close();
     readers.shutdownNow();

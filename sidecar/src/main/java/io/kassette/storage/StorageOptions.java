@@ -36,7 +36,7 @@ public record StorageOptions(
     long partSizeBytes,
     int maxConcurrency) {
 
-  public static final long DEFAULT_PART_SIZE = 16L << 20;
+  public static final long DEFAULT_PART_SIZE = 8L << 20;
 
   public static StorageOptions defaults() {
     return new StorageOptions(

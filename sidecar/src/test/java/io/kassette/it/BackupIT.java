@@ -318,6 +318,11 @@ class BackupIT {
           .tables()
           .forEach(t -> t.files().forEach(f -> b2Keys.add(f.key())));
       assertThat(before).isEqualTo(b2Keys);
+      // Same schema version: the keyspace definitions are carried over without opening CQL.
+      NodeManifest m1 = nodeManifest(store, cluster, "b1");
+      NodeManifest m2 = nodeManifest(store, cluster, "b2");
+      assertThat(m2.schemaVersion()).isNotBlank().isEqualTo(m1.schemaVersion());
+      assertThat(m2.keyspaces()).isEqualTo(m1.keyspaces()).containsKey("shop");
 
       insertOrders(100_000, 101_000); // flushed by the next snapshot into new SSTables
       var third =
