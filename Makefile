@@ -18,7 +18,7 @@ bench: build
 
 ## fmt: apply google-java-format
 fmt:
-	$(MVN) -q spotless:apply
+	$(MVN) -q -pl '!cassandra-dist' spotless:apply
 
 clean:
 	$(MVN) -q clean

@@ -7,10 +7,16 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.kassette.backup.BackupCatalog;
+import io.kassette.backup.BackupProgress;
+import io.kassette.backup.BackupRequest;
+import io.kassette.backup.BackupService;
+import io.kassette.backup.BackupSummary;
 import io.kassette.backup.BucketLayout;
 import io.kassette.backup.ClusterManifest;
 import io.kassette.backup.ManifestCodec;
+import io.kassette.backup.Mode;
 import io.kassette.backup.NodeManifest;
+import io.kassette.backup.Selection;
 import io.kassette.backup.SnapshotFile;
 import io.kassette.backup.SnapshotScanner;
 import io.kassette.backup.TableSnapshot;
@@ -389,6 +395,39 @@ class BackupIT {
             "--deep",
             "--s3-endpoint",
             s3.endpoint().toString());
+    assertThat(verify.exit()).as(verify.err()).isZero();
+  }
+
+  @Test
+  void failedUploadsAreRetriedAndProgressNeverCountsTwice() throws Exception {
+    String location = "file://" + tmp.resolve("retry-bucket");
+    try (FailingOnceStore store =
+            new FailingOnceStore(
+                ObjectStores.open(StorageLocation.parse(location), StorageOptions.defaults()));
+        CassandraJmxNode node = jmx()) {
+      BackupProgress progress = new BackupProgress();
+      BackupSummary summary =
+          new BackupService(store, node, null)
+              .run(
+                  new BackupRequest(
+                      "retry",
+                      "r1",
+                      Selection.parse("metrics"),
+                      Mode.DIFFERENTIAL,
+                      4,
+                      0,
+                      false,
+                      true,
+                      List.of()),
+                  progress);
+      assertThat(summary.totals().uploadedFiles()).isEqualTo(summary.totals().files()).isPositive();
+      assertThat(store.attempts.values()).allMatch(a -> a.get() == 2);
+      BackupProgress.Snapshot done = progress.snapshot();
+      assertThat(done.bytesDone()).isEqualTo(done.bytesTotal());
+      assertThat(done.percent()).isEqualTo(100.0);
+    }
+    var verify =
+        cli.run("verify", "--location", location, "--cluster", "retry", "--name", "r1", "--deep");
     assertThat(verify.exit()).as(verify.err()).isZero();
   }
 
