@@ -4,7 +4,6 @@ import io.kassette.backup.BackupProgress;
 import io.kassette.backup.BackupRequest;
 import io.kassette.backup.BackupService;
 import io.kassette.backup.BackupSummary;
-import io.kassette.backup.ManifestCodec;
 import io.kassette.backup.Mode;
 import io.kassette.backup.Selection;
 import io.kassette.node.NodeAccess;
@@ -83,10 +82,7 @@ final class BackupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (parallel < 1 || parallel > 256) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--parallel must be between 1 and 256, got " + parallel);
-    }
+    CliOutput.requireParallel(spec, parallel);
     if (rateLimit < 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
@@ -132,8 +128,7 @@ final class BackupCommand implements Callable<Integer> {
           new BackupService(store, nodeAccess, node.schemaReader()).run(request, progress);
       reporter.close();
       if (json) {
-        out.println(
-            new String(ManifestCodec.json(summary), java.nio.charset.StandardCharsets.UTF_8));
+        CliOutput.json(out, summary);
       } else {
         var t = summary.totals();
         out.printf(

@@ -1,7 +1,6 @@
 package io.kassette.cli;
 
 import io.kassette.backup.BackupCatalog;
-import io.kassette.backup.ManifestCodec;
 import io.kassette.storage.ObjectStore;
 import java.io.PrintWriter;
 import java.util.List;
@@ -34,8 +33,7 @@ final class ListCommand implements Callable<Integer> {
     try (ObjectStore store = location.open(4)) {
       List<BackupCatalog.Listing> backups = new BackupCatalog(store, location.cluster).list(all);
       if (json) {
-        out.println(
-            new String(ManifestCodec.json(backups), java.nio.charset.StandardCharsets.UTF_8));
+        CliOutput.json(out, backups);
       } else {
         out.printf(
             "%-32s %-10s %-12s %-24s %5s %8s %10s%n",

@@ -1,6 +1,5 @@
 package io.kassette.cli;
 
-import io.kassette.backup.ManifestCodec;
 import io.kassette.backup.VerifyService;
 import io.kassette.storage.ObjectStore;
 import java.io.PrintWriter;
@@ -44,18 +43,14 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (parallel < 1 || parallel > 256) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--parallel must be between 1 and 256, got " + parallel);
-    }
+    CliOutput.requireParallel(spec, parallel);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (ObjectStore store = location.open(parallel)) {
       VerifyService.Report report =
           new VerifyService(store, location.cluster).verify(name, deep, parallel);
       if (json) {
-        out.println(
-            new String(ManifestCodec.json(report), java.nio.charset.StandardCharsets.UTF_8));
+        CliOutput.json(out, report);
       } else if (report.ok()) {
         out.printf(
             "backup %s is good: %d objects, %s%s%n",
