@@ -1,10 +1,10 @@
 package io.kassette.backup;
 
 import com.google.common.util.concurrent.RateLimiter;
+import io.kassette.node.CqlSchema;
 import io.kassette.node.NodeAccess;
 import io.kassette.node.NodeException;
 import io.kassette.node.NodeInfo;
-import io.kassette.node.SchemaReader;
 import io.kassette.node.TableRef;
 import io.kassette.storage.Checksums;
 import io.kassette.storage.NoSuchObjectException;
@@ -46,17 +46,17 @@ public final class BackupService {
 
   private final ObjectStore store;
   private final NodeAccess node;
-  private final SchemaReader schema;
+  private final CqlSchema schema;
   private final long retryBaseMillis;
 
   /**
    * @param schema reads keyspace definitions over CQL; null to leave them out of the manifest
    */
-  public BackupService(ObjectStore store, NodeAccess node, SchemaReader schema) {
+  public BackupService(ObjectStore store, NodeAccess node, CqlSchema schema) {
     this(store, node, schema, 1000);
   }
 
-  BackupService(ObjectStore store, NodeAccess node, SchemaReader schema, long retryBaseMillis) {
+  BackupService(ObjectStore store, NodeAccess node, CqlSchema schema, long retryBaseMillis) {
     this.store = store;
     this.node = node;
     this.schema = schema;

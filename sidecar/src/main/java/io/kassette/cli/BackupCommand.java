@@ -125,7 +125,7 @@ final class BackupCommand implements Callable<Integer> {
         ProgressReporter reporter =
             new ProgressReporter(progress, spec.commandLine().getErr(), quiet || json)) {
       BackupSummary summary =
-          new BackupService(store, nodeAccess, node.schemaReader()).run(request, progress);
+          new BackupService(store, nodeAccess, node.cqlSchema()).run(request, progress);
       reporter.close();
       if (json) {
         CliOutput.json(out, summary);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       VerifyCommand.class,
       CommitCommand.class,
+      RestoreCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class KassetteCli implements Runnable {

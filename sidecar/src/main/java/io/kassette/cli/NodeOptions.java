@@ -1,10 +1,10 @@
 package io.kassette.cli;
 
 import io.kassette.node.CassandraJmxNode;
+import io.kassette.node.CqlSchema;
 import io.kassette.node.HostPort;
 import io.kassette.node.NodeAccess;
 import io.kassette.node.NodeException;
-import io.kassette.node.SchemaReader;
 import io.kassette.node.ScyllaRestNode;
 import java.io.IOException;
 import java.net.URI;
@@ -77,8 +77,8 @@ final class NodeOptions {
         parse("--jmx", jmx, 7199), jmxUser, secret(jmxPasswordFile, "KASSETTE_JMX_PASSWORD"));
   }
 
-  SchemaReader schemaReader() {
-    return new SchemaReader(
+  CqlSchema cqlSchema() {
+    return new CqlSchema(
         parse("--cql", cql, 9042),
         cqlUser,
         secret(cqlPasswordFile, "KASSETTE_CQL_PASSWORD"),

@@ -153,6 +153,43 @@ public final class CassandraJmxNode implements NodeAccess {
   }
 
   @Override
+  public void truncate(TableRef table) throws NodeException {
+    invoke(
+        STORAGE_SERVICE,
+        "truncate",
+        new Object[] {table.keyspace(), table.table()},
+        new String[] {String.class.getName(), String.class.getName()});
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<String> importSSTables(TableRef table, Path directory) throws NodeException {
+    String mbean =
+        "org.apache.cassandra.db:type=Tables,keyspace="
+            + table.keyspace()
+            + ",table="
+            + table.table();
+    String bool = boolean.class.getName();
+    // resetLevel, clearRepaired, verifySSTables, verifyTokens, invalidateCaches, extendedVerify,
+    // copyData: what nodetool import does by default, moving the files in.
+    return (List<String>)
+        invoke(
+            mbean,
+            "importNewSSTables",
+            new Object[] {
+              new java.util.HashSet<>(java.util.Set.of(directory.toString())),
+              true,
+              true,
+              true,
+              true,
+              true,
+              false,
+              false
+            },
+            new String[] {java.util.Set.class.getName(), bool, bool, bool, bool, bool, bool, bool});
+  }
+
+  @Override
   public List<Path> dataDirectories() throws NodeException {
     String[] dirs = (String[]) attribute(STORAGE_SERVICE, "AllDataFileLocations");
     return java.util.Arrays.stream(dirs).map(Path::of).toList();

@@ -24,6 +24,15 @@ public interface NodeAccess extends AutoCloseable {
   /** Removes the snapshot {@code tag} from the keyspaces. */
   void clearSnapshot(String tag, Collection<String> keyspaces) throws NodeException;
 
+  /** Removes every row of the table on every replica (CQL TRUNCATE semantics). */
+  void truncate(TableRef table) throws NodeException;
+
+  /**
+   * Loads the SSTables in {@code directory} into the live table (nodetool import semantics: the
+   * files are moved in, verified, indexes built); returns the directories that failed.
+   */
+  List<String> importSSTables(TableRef table, Path directory) throws NodeException;
+
   /** The data directories as the node sees them (several with JBOD). */
   List<Path> dataDirectories() throws NodeException;
 

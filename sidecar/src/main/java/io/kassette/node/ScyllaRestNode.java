@@ -158,6 +158,16 @@ public final class ScyllaRestNode implements NodeAccess {
   }
 
   @Override
+  public void truncate(TableRef table) throws NodeException {
+    throw new NodeException("restore into ScyllaDB is not supported yet");
+  }
+
+  @Override
+  public List<String> importSSTables(TableRef table, Path directory) throws NodeException {
+    throw new NodeException("restore into ScyllaDB is not supported yet");
+  }
+
+  @Override
   public List<Path> dataDirectories() throws NodeException {
     List<Path> dirs = new ArrayList<>();
     call("GET", "/storage_service/data_file/locations", Map.of())

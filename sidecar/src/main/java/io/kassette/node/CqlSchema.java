@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -20,7 +21,7 @@ import javax.net.ssl.SSLContext;
  * @param user null for no authentication
  * @param tls whether to use TLS with the JVM's default trust store
  */
-public record SchemaReader(HostPort endpoint, String user, String password, boolean tls) {
+public record CqlSchema(HostPort endpoint, String user, String password, boolean tls) {
 
   /** CREATE KEYSPACE statements of {@code keyspaces}, by keyspace name. */
   public Map<String, String> keyspaceDefinitions(
@@ -45,6 +46,53 @@ public record SchemaReader(HostPort endpoint, String user, String password, bool
               + CassandraJmxNode.rootMessage(e)
               + "): check --cql and the CQL credentials",
           e);
+    }
+  }
+
+  /** Ids of the tables that exist in {@code keyspaces}, by table. */
+  public Map<TableRef, String> existingTables(String localDatacenter, Collection<String> keyspaces)
+      throws NodeException {
+    try (CqlSession session = open(localDatacenter, keyspaces)) {
+      Map<TableRef, String> result = new LinkedHashMap<>();
+      for (String ks : keyspaces) {
+        session
+            .getMetadata()
+            .getKeyspace(ks)
+            .ifPresent(
+                meta ->
+                    meta.getTables()
+                        .values()
+                        .forEach(
+                            t ->
+                                result.put(
+                                    new TableRef(ks, t.getName().asInternal()),
+                                    t.getId()
+                                        .map(id -> id.toString().replace("-", ""))
+                                        .orElse(""))));
+      }
+      return result;
+    } catch (RuntimeException e) {
+      throw new NodeException(
+          "cannot read the schema over CQL at "
+              + endpoint
+              + " ("
+              + CassandraJmxNode.rootMessage(e)
+              + ")",
+          e);
+    }
+  }
+
+  /** Runs DDL statements in order, waiting for schema agreement after each. */
+  public void execute(String localDatacenter, List<String> statements) throws NodeException {
+    try (CqlSession session = open(localDatacenter, List.of())) {
+      for (String cql : statements) {
+        try {
+          session.execute(cql);
+        } catch (RuntimeException e) {
+          throw new NodeException(
+              "schema statement failed: " + CassandraJmxNode.rootMessage(e) + ": " + cql, e);
+        }
+      }
     }
   }
 
@@ -82,11 +130,6 @@ public record SchemaReader(HostPort endpoint, String user, String password, bool
 
   @Override
   public String toString() {
-    return "SchemaReader["
-        + endpoint
-        + (user == null ? "" : ", user=" + user)
-        + ", tls="
-        + tls
-        + "]";
+    return "CqlSchema[" + endpoint + (user == null ? "" : ", user=" + user) + ", tls=" + tls + "]";
   }
 }

@@ -1,0 +1,39 @@
+package io.kassette.restore;
+
+import io.kassette.backup.BucketLayout;
+import io.kassette.backup.Selection;
+import java.nio.file.Path;
+
+/**
+ * One node's restore.
+ *
+ * @param sourceHostId the backed-up node to restore from; null for the node with this node's host
+ *     id or tokens
+ * @param truncate truncate each table before importing, so it ends with exactly the backed-up rows
+ * @param stagingDir where files are downloaded before import (same filesystem as the data); null
+ *     for {@code kassette-staging} beside the first data directory
+ * @param ignoreTableIds proceed when a table exists with another id than the backed-up one
+ */
+public record RestoreRequest(
+    String cluster,
+    String backup,
+    Selection selection,
+    boolean truncate,
+    String sourceHostId,
+    int parallel,
+    double rateLimitMiBps,
+    boolean dryRun,
+    Path stagingDir,
+    boolean ignoreTableIds) {
+
+  public RestoreRequest {
+    BucketLayout.requireName("cluster", cluster);
+    BucketLayout.requireName("name", backup);
+    if (parallel < 1 || parallel > 256) {
+      throw new IllegalArgumentException("--parallel must be between 1 and 256, got " + parallel);
+    }
+    if (rateLimitMiBps < 0) {
+      throw new IllegalArgumentException("--rate-limit must be 0 (no limit) or positive MiB/s");
+    }
+  }
+}

@@ -1,0 +1,378 @@
+package io.kassette.restore;
+
+import com.google.common.util.concurrent.RateLimiter;
+import io.kassette.backup.BackupCatalog;
+import io.kassette.backup.BackupException;
+import io.kassette.backup.ClusterManifest;
+import io.kassette.backup.NodeManifest;
+import io.kassette.node.CqlSchema;
+import io.kassette.node.NodeAccess;
+import io.kassette.node.NodeException;
+import io.kassette.node.NodeInfo;
+import io.kassette.node.TableRef;
+import io.kassette.storage.Checksums;
+import io.kassette.storage.ObjectKeys;
+import io.kassette.storage.ObjectStore;
+import io.kassette.storage.TransferControl;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * Restores a backup into the live node it was taken from (or one owning the same tokens), online:
+ * every file is downloaded and checked against its manifest checksum first, then tables are
+ * truncated if asked, then the SSTables are imported. A failed or corrupt download therefore never
+ * leaves a truncated table, and the staging area is removed whatever happens.
+ */
+public final class RestoreService {
+  /** A manifest path Kassette restores: an SSTable component's plain file name. */
+  private static final Pattern COMPONENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,254}");
+
+  /** A legacy secondary index's SSTable component, in the index's own sub-directory. */
+  private static final Pattern INDEX_COMPONENT =
+      Pattern.compile("\\.[A-Za-z0-9_]{1,222}/[A-Za-z0-9][A-Za-z0-9_.+-]{0,254}");
+
+  private static final Pattern TABLE_ID = Pattern.compile("\\s*WITH ID = [0-9a-f-]+\\s*AND ");
+
+  private final ObjectStore store;
+  private final NodeAccess node;
+  private final CqlSchema cql;
+
+  public RestoreService(ObjectStore store, NodeAccess node, CqlSchema cql) {
+    this.store = store;
+    this.node = node;
+    this.cql = cql;
+  }
+
+  private record Download(TableRef table, NodeManifest.FileEntry file, Path target) {}
+
+  public RestoreSummary run(RestoreRequest request) throws BackupException, InterruptedException {
+    long start = System.nanoTime();
+    try {
+      BackupCatalog catalog = new BackupCatalog(store, request.cluster());
+      ClusterManifest cluster = catalog.clusterManifest(request.backup());
+      if (cluster == null) {
+        throw new BackupException(
+            "backup "
+                + request.backup()
+                + " of cluster "
+                + request.cluster()
+                + " is not complete (no cluster manifest) in "
+                + store.location()
+                + ": only complete backups can be restored");
+      }
+      NodeInfo info = node.describe();
+      NodeManifest manifest = sourceManifest(request, catalog, cluster, info);
+
+      Map<TableRef, NodeManifest.TableEntry> backedUp = new LinkedHashMap<>();
+      manifest.tables().forEach(t -> backedUp.put(new TableRef(t.keyspace(), t.table()), t));
+      List<TableRef> tables = request.selection().resolve(new ArrayList<>(backedUp.keySet()));
+
+      Path staging =
+          (request.stagingDir() != null
+                  ? request.stagingDir()
+                  : node.dataDirectories()
+                      .get(0)
+                      .toAbsolutePath()
+                      .getParent()
+                      .resolve("kassette-staging"))
+              .resolve(request.backup())
+              .normalize();
+      List<Download> downloads = plan(tables, backedUp, staging);
+      long bytes = downloads.stream().mapToLong(d -> d.file().size()).sum();
+      List<String> ddl = schemaToCreate(request, info, manifest, tables, backedUp);
+      List<String> names = tables.stream().map(TableRef::toString).toList();
+      if (request.dryRun()) {
+        return new RestoreSummary(
+            request.cluster(),
+            request.backup(),
+            manifest.node().hostId(),
+            info.hostId(),
+            true,
+            names,
+            downloads.size(),
+            bytes,
+            ddl,
+            request.truncate(),
+            !request.truncate(),
+            (System.nanoTime() - start) / 1_000_000);
+      }
+      requireSpace(staging, bytes);
+      if (!ddl.isEmpty()) {
+        cql.execute(info.datacenter(), ddl);
+      }
+      try {
+        download(downloads, request);
+        if (request.truncate()) {
+          for (TableRef t : tables) {
+            node.truncate(t);
+          }
+        }
+        for (TableRef t : tables) {
+          Path dir = staging.resolve(t.keyspace()).resolve(t.table());
+          if (!Files.isDirectory(dir)) {
+            continue; // the table had no SSTables when it was backed up
+          }
+          List<String> failed = node.importSSTables(t, dir);
+          if (!failed.isEmpty()) {
+            throw new BackupException("import into " + t + " failed for " + failed);
+          }
+        }
+      } finally {
+        deleteTree(staging);
+      }
+      return new RestoreSummary(
+          request.cluster(),
+          request.backup(),
+          manifest.node().hostId(),
+          info.hostId(),
+          false,
+          names,
+          downloads.size(),
+          bytes,
+          ddl,
+          request.truncate(),
+          !request.truncate(),
+          (System.nanoTime() - start) / 1_000_000);
+    } catch (NodeException | IOException | IllegalArgumentException e) {
+      throw new BackupException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+    }
+  }
+
+  /** The backed-up node whose files belong on this node: same host id, or the same tokens. */
+  private NodeManifest sourceManifest(
+      RestoreRequest request, BackupCatalog catalog, ClusterManifest cluster, NodeInfo info)
+      throws IOException, BackupException {
+    List<String> hosts = cluster.nodes().stream().map(ClusterManifest.NodeRef::hostId).toList();
+    for (ClusterManifest.NodeRef ref : cluster.nodes()) {
+      boolean wanted =
+          request.sourceHostId() != null
+              ? ref.hostId().equals(request.sourceHostId())
+              : ref.hostId().equals(info.hostId());
+      if (wanted) {
+        return catalog.nodeManifest(ref.manifestKey());
+      }
+    }
+    if (request.sourceHostId() != null) {
+      throw new BackupException(
+          "--source-node "
+              + request.sourceHostId()
+              + " is not in backup "
+              + request.backup()
+              + "; its nodes are "
+              + hosts);
+    }
+    for (ClusterManifest.NodeRef ref : cluster.nodes()) {
+      NodeManifest m = catalog.nodeManifest(ref.manifestKey());
+      if (new HashSet<>(m.node().tokens()).equals(new HashSet<>(info.tokens()))) {
+        return m;
+      }
+    }
+    throw new BackupException(
+        "this node ("
+            + info.hostId()
+            + ") has neither the host id nor the tokens of a node in backup "
+            + request.backup()
+            + " (nodes "
+            + hosts
+            + "): pass --source-node to choose one; restoring into another topology (load mode)"
+            + " is not available yet");
+  }
+
+  /**
+   * Every download, validated before any byte is written: keys must be safe relative keys and paths
+   * plain component names that stay inside the staging directory.
+   */
+  private static List<Download> plan(
+      List<TableRef> tables, Map<TableRef, NodeManifest.TableEntry> backedUp, Path staging) {
+    List<Download> downloads = new ArrayList<>();
+    for (TableRef t : tables) {
+      Path tableDir = staging.resolve(t.keyspace()).resolve(t.table()).normalize();
+      for (NodeManifest.FileEntry f : backedUp.get(t).files()) {
+        if (INDEX_COMPONENT.matcher(f.path()).matches()) {
+          continue; // secondary index SSTables: the import rebuilds the index from the data
+        }
+        try {
+          ObjectKeys.requireSafe(f.key());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "manifest of " + t + " is unsafe: " + e.getMessage() + "; nothing was restored");
+        }
+        Path target = tableDir.resolve(f.path()).normalize();
+        if (!COMPONENT.matcher(f.path()).matches() || !target.getParent().equals(tableDir)) {
+          throw new IllegalArgumentException(
+              "manifest of "
+                  + t
+                  + " names the file '"
+                  + f.path().replaceAll("\\p{Cntrl}", "?")
+                  + "', which would be written outside "
+                  + tableDir
+                  + "; nothing was restored");
+        }
+        downloads.add(new Download(t, f, target));
+      }
+    }
+    return downloads;
+  }
+
+  private List<String> schemaToCreate(
+      RestoreRequest request,
+      NodeInfo info,
+      NodeManifest manifest,
+      List<TableRef> tables,
+      Map<TableRef, NodeManifest.TableEntry> backedUp)
+      throws NodeException {
+    TreeSet<String> keyspaces = new TreeSet<>();
+    tables.forEach(t -> keyspaces.add(t.keyspace()));
+    Map<TableRef, String> existing = cql.existingTables(info.datacenter(), keyspaces);
+    TreeSet<String> existingKeyspaces = new TreeSet<>();
+    existing.keySet().forEach(t -> existingKeyspaces.add(t.keyspace()));
+    List<String> ddl = new ArrayList<>();
+    for (String ks : keyspaces) {
+      boolean hasTables = existingKeyspaces.contains(ks);
+      String def = manifest.keyspaces().get(ks);
+      if (!hasTables && def != null) {
+        ddl.add(def.trim().replaceFirst("^CREATE KEYSPACE ", "CREATE KEYSPACE IF NOT EXISTS "));
+      }
+    }
+    List<String> mismatched = new ArrayList<>();
+    for (TableRef t : tables) {
+      NodeManifest.TableEntry entry = backedUp.get(t);
+      String id = existing.get(t);
+      if (id == null) {
+        if (entry.schemaCql() == null) {
+          throw new NodeException(
+              "table " + t + " does not exist and the backup has no schema for it");
+        }
+        // A new id: Cassandra refuses to reuse the id of a dropped table.
+        for (String statement : entry.schemaCql().split(";\\s*\\n")) {
+          String s = statement.trim();
+          if (!s.isEmpty()) {
+            ddl.add(TABLE_ID.matcher(s).replaceFirst(" WITH "));
+          }
+        }
+      } else if (!id.equals(entry.tableId())) {
+        mismatched.add(t + " (backed up as " + entry.tableId() + ", now " + id + ")");
+      }
+    }
+    if (!mismatched.isEmpty() && !request.ignoreTableIds()) {
+      throw new NodeException(
+          "tables exist with other ids than in the backup: "
+              + mismatched
+              + "; pass --ignore-table-ids to restore into them anyway");
+    }
+    return ddl;
+  }
+
+  private static void requireSpace(Path staging, long bytes) throws IOException, BackupException {
+    Path existing = staging;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    long usable = Files.getFileStore(existing).getUsableSpace();
+    long needed = bytes + bytes / 10 + (64L << 20);
+    if (usable < needed) {
+      throw new BackupException(
+          "not enough disk for the restore at "
+              + existing
+              + ": needs "
+              + needed
+              + " bytes (backup "
+              + bytes
+              + " + 10% + 64 MiB), "
+              + usable
+              + " usable; nothing was downloaded");
+    }
+  }
+
+  private void download(List<Download> downloads, RestoreRequest request)
+      throws IOException, InterruptedException, BackupException {
+    RateLimiter limiter =
+        request.rateLimitMiBps() > 0
+            ? RateLimiter.create(request.rateLimitMiBps() * (1 << 20))
+            : null;
+    TransferControl control = new TransferControl(limiter, n -> {});
+    List<Download> ordered = new ArrayList<>(downloads);
+    ordered.sort(Comparator.comparingLong((Download d) -> d.file().size()).reversed());
+    ExecutorService pool = Executors.newFixedThreadPool(request.parallel());
+    try {
+      List<Future<Void>> futures = new ArrayList<>();
+      for (Download d : ordered) {
+        futures.add(pool.submit(() -> fetch(d, control)));
+      }
+      for (Future<Void> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          throw new BackupException(
+              cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Downloads one file, checking its size and CRC32C as the bytes arrive. */
+  private Void fetch(Download d, TransferControl control) throws IOException {
+    Files.createDirectories(d.target().getParent());
+    CRC32C crc = new CRC32C();
+    long size = 0;
+    byte[] buffer = new byte[1 << 20];
+    try (InputStream in = store.open(d.file().key());
+        OutputStream out = Files.newOutputStream(d.target())) {
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        control.throttle(n);
+        crc.update(buffer, 0, n);
+        out.write(buffer, 0, n);
+        size += n;
+      }
+    }
+    String actual = Checksums.hex(crc);
+    if (size != d.file().size() || !actual.equals(d.file().crc32c())) {
+      throw new IOException(
+          "object "
+              + store.location().describe(d.file().key())
+              + " of "
+              + d.table()
+              + " is corrupt: "
+              + size
+              + " bytes with CRC32C "
+              + actual
+              + ", the manifest says "
+              + d.file().size()
+              + " bytes with "
+              + d.file().crc32c()
+              + "; nothing was imported");
+    }
+    return null;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
