@@ -77,6 +77,10 @@ final class NodeOptions {
         parse("--jmx", jmx, 7199), jmxUser, secret(jmxPasswordFile, "KASSETTE_JMX_PASSWORD"));
   }
 
+  HostPort cqlEndpoint() {
+    return parse("--cql", cql, 9042);
+  }
+
   CqlSchema cqlSchema() {
     return new CqlSchema(
         parse("--cql", cql, 9042),

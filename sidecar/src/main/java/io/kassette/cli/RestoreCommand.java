@@ -2,12 +2,14 @@ package io.kassette.cli;
 
 import io.kassette.backup.Selection;
 import io.kassette.node.NodeAccess;
+import io.kassette.restore.BulkLoader;
 import io.kassette.restore.RestoreRequest;
 import io.kassette.restore.RestoreService;
 import io.kassette.restore.RestoreSummary;
 import io.kassette.storage.ObjectStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,9 +20,9 @@ import picocli.CommandLine.Option;
     name = "restore",
     mixinStandardHelpOptions = true,
     description = {
-      "Restore a complete backup into this live node, online: download and verify every file,",
-      "truncate (with --truncate), then import. Without --truncate the backed-up rows are merged",
-      "with the table's current rows (newer writes win)."
+      "Restore a complete backup into this live node or its cluster, online: download and verify",
+      "every file, truncate (with --truncate), then import (same topology) or stream (load mode).",
+      "Without --truncate the backed-up rows are merged with the current rows (newer writes win)."
     })
 final class RestoreCommand implements Callable<Integer> {
   @Mixin LocationOptions location;
@@ -50,15 +52,33 @@ final class RestoreCommand implements Callable<Integer> {
       names = "--mode",
       defaultValue = "auto",
       paramLabel = "auto|import|load",
-      description =
-          "import into the same topology (auto chooses it when this node's host id or tokens are in the backup); load is not available yet.")
+      description = {
+        "import: this node's own files into its live tables (same host id or tokens);",
+        "load: every backed-up node's files streamed to the replicas that own them (another",
+        "topology or cluster); auto (default): import when this node is in the backup, else load."
+      })
   String mode;
 
   @Option(
       names = "--source-node",
       paramLabel = "HOSTID",
-      description = "The backed-up node to restore from (default: this node's host id or tokens).")
+      description = "Restore only this backed-up node's files.")
   String sourceNode;
+
+  @Option(
+      names = "--loader-lib",
+      paramLabel = "DIR",
+      description =
+          "Cassandra's lib/ directory, for the bulk loader in load mode (or KASSETTE_CASSANDRA_LIB).")
+  Path loaderLib;
+
+  @Option(
+      names = "--storage-port",
+      defaultValue = "7000",
+      paramLabel = "PORT",
+      description =
+          "The target cluster's internode port, for load mode (default: ${DEFAULT-VALUE}).")
+  int storagePort;
 
   @Option(
       names = "--parallel",
@@ -71,7 +91,7 @@ final class RestoreCommand implements Callable<Integer> {
       names = "--rate-limit",
       defaultValue = "0",
       paramLabel = "MiB/s",
-      description = "Download rate limit in MiB/s (default: none).")
+      description = "Download (and bulk load) rate limit in MiB/s (default: none).")
   double rateLimit;
 
   @Option(
@@ -88,7 +108,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--dry-run",
-      description = "Print what would be created, downloaded and imported; change nothing.")
+      description = "Print what would be created, downloaded and restored; change nothing.")
   boolean dryRun;
 
   @Option(names = "--json", description = "Print the summary as JSON.")
@@ -97,14 +117,16 @@ final class RestoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliOutput.requireParallel(spec, parallel);
-    if (!mode.equals("auto") && !mode.equals("import")) {
+    RestoreRequest.Mode m;
+    try {
+      m = RestoreRequest.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--mode "
-              + mode
-              + (mode.equals("load")
-                  ? " is not available yet: use auto or import"
-                  : " is unknown: use auto, import or load"));
+          spec.commandLine(), "--mode must be auto, import or load, got '" + mode + "'");
+    }
+    Path lib = loaderLib;
+    if (lib == null && System.getenv("KASSETTE_CASSANDRA_LIB") != null) {
+      lib = Path.of(System.getenv("KASSETTE_CASSANDRA_LIB"));
     }
     RestoreRequest request;
     try {
@@ -119,7 +141,9 @@ final class RestoreCommand implements Callable<Integer> {
               rateLimit,
               dryRun,
               stagingDir,
-              ignoreTableIds);
+              ignoreTableIds,
+              m,
+              lib == null ? null : new BulkLoader(lib, node.cqlEndpoint(), storagePort));
       location.parsedLocation();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -132,10 +156,11 @@ final class RestoreCommand implements Callable<Integer> {
         CliOutput.json(out, summary);
       } else {
         out.printf(
-            "%s backup %s (node %s) into node %s: %d tables %s, %d files, %s%n",
+            "%s backup %s (%s, from nodes %s) into node %s: %d tables %s, %d files, %s%n",
             summary.dryRun() ? "would restore" : "restored",
             summary.backup(),
-            summary.sourceHostId(),
+            summary.mode(),
+            summary.sourceHostIds(),
             summary.targetHostId(),
             summary.tables().size(),
             summary.tables(),

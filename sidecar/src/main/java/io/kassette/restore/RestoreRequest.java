@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * @param stagingDir where files are downloaded before import (same filesystem as the data); null
  *     for {@code kassette-staging} beside the first data directory
  * @param ignoreTableIds proceed when a table exists with another id than the backed-up one
+ * @param mode import into the same topology, load (stream) into any, or choose automatically
+ * @param loader the bulk loader for load mode; null when not available
  */
 public record RestoreRequest(
     String cluster,
@@ -24,7 +26,19 @@ public record RestoreRequest(
     double rateLimitMiBps,
     boolean dryRun,
     Path stagingDir,
-    boolean ignoreTableIds) {
+    boolean ignoreTableIds,
+    Mode mode,
+    BulkLoader loader) {
+
+  /** How the files reach the tables. */
+  public enum Mode {
+    /** import when this node is in the backup (host id or tokens), load otherwise */
+    AUTO,
+    /** this node's own files, imported into its live tables */
+    IMPORT,
+    /** every backed-up node's files, streamed by the bulk loader to the replicas that own them */
+    LOAD
+  }
 
   public RestoreRequest {
     BucketLayout.requireName("cluster", cluster);

@@ -78,10 +78,33 @@ public final class RestoreService {
                 + ": only complete backups can be restored");
       }
       NodeInfo info = node.describe();
-      NodeManifest manifest = sourceManifest(request, catalog, cluster, info);
+      NodeManifest own =
+          request.mode() == RestoreRequest.Mode.LOAD
+              ? null
+              : sourceManifest(request, catalog, cluster, info);
+      boolean load = own == null;
+      List<NodeManifest> sources = new ArrayList<>();
+      if (!load) {
+        sources.add(own);
+      } else {
+        for (ClusterManifest.NodeRef ref : cluster.nodes()) {
+          if (request.sourceHostId() == null || ref.hostId().equals(request.sourceHostId())) {
+            sources.add(catalog.nodeManifest(ref.manifestKey()));
+          }
+        }
+        if (sources.isEmpty()) {
+          throw new BackupException(
+              "--source-node " + request.sourceHostId() + " is not in backup " + request.backup());
+        }
+      }
 
+      // The first source that has a table provides its schema; keyspaces likewise.
       Map<TableRef, NodeManifest.TableEntry> backedUp = new LinkedHashMap<>();
-      manifest.tables().forEach(t -> backedUp.put(new TableRef(t.keyspace(), t.table()), t));
+      Map<String, String> keyspaceCql = new LinkedHashMap<>();
+      for (NodeManifest m : sources) {
+        m.tables().forEach(t -> backedUp.putIfAbsent(new TableRef(t.keyspace(), t.table()), t));
+        m.keyspaces().forEach(keyspaceCql::putIfAbsent);
+      }
       List<TableRef> tables = request.selection().resolve(new ArrayList<>(backedUp.keySet()));
 
       Path staging =
@@ -94,15 +117,22 @@ public final class RestoreService {
                       .resolve("kassette-staging"))
               .resolve(request.backup())
               .normalize();
-      List<Download> downloads = plan(tables, backedUp, staging);
+      List<Download> downloads = new ArrayList<>();
+      for (NodeManifest m : sources) {
+        Path base = load ? staging.resolve(m.node().hostId()) : staging;
+        downloads.addAll(plan(tables, m, base));
+      }
       long bytes = downloads.stream().mapToLong(d -> d.file().size()).sum();
-      List<String> ddl = schemaToCreate(request, info, manifest, tables, backedUp);
+      List<String> ddl = schemaToCreate(request, info, keyspaceCql, tables, backedUp);
       List<String> names = tables.stream().map(TableRef::toString).toList();
+      List<String> hosts = sources.stream().map(m -> m.node().hostId()).toList();
+      String mode = load ? "load" : "import";
       if (request.dryRun()) {
         return new RestoreSummary(
             request.cluster(),
             request.backup(),
-            manifest.node().hostId(),
+            mode,
+            hosts,
             info.hostId(),
             true,
             names,
@@ -112,6 +142,13 @@ public final class RestoreService {
             request.truncate(),
             !request.truncate(),
             (System.nanoTime() - start) / 1_000_000);
+      }
+      if (load && request.loader() == null) {
+        throw new BackupException(
+            "this node is not in backup "
+                + request.backup()
+                + " (another topology): load mode"
+                + " needs the bulk loader; set --loader-lib or KASSETTE_CASSANDRA_LIB");
       }
       requireSpace(staging, bytes);
       if (!ddl.isEmpty()) {
@@ -124,14 +161,21 @@ public final class RestoreService {
             node.truncate(t);
           }
         }
-        for (TableRef t : tables) {
-          Path dir = staging.resolve(t.keyspace()).resolve(t.table());
-          if (!Files.isDirectory(dir)) {
-            continue; // the table had no SSTables when it was backed up
-          }
-          List<String> failed = node.importSSTables(t, dir);
-          if (!failed.isEmpty()) {
-            throw new BackupException("import into " + t + " failed for " + failed);
+        for (NodeManifest m : sources) {
+          Path base = load ? staging.resolve(m.node().hostId()) : staging;
+          for (TableRef t : tables) {
+            Path dir = base.resolve(t.keyspace()).resolve(t.table());
+            if (!Files.isDirectory(dir)) {
+              continue; // no SSTables of this table on that node
+            }
+            if (load) {
+              request.loader().load(dir, request.rateLimitMiBps(), staging.resolve(".loader"));
+            } else {
+              List<String> failed = node.importSSTables(t, dir);
+              if (!failed.isEmpty()) {
+                throw new BackupException("import into " + t + " failed for " + failed);
+              }
+            }
           }
         }
       } finally {
@@ -140,7 +184,8 @@ public final class RestoreService {
       return new RestoreSummary(
           request.cluster(),
           request.backup(),
-          manifest.node().hostId(),
+          mode,
+          hosts,
           info.hostId(),
           false,
           names,
@@ -155,7 +200,10 @@ public final class RestoreService {
     }
   }
 
-  /** The backed-up node whose files belong on this node: same host id, or the same tokens. */
+  /**
+   * The backed-up node whose files belong on this node: same host id, or the same tokens; null when
+   * there is none and the mode allows loading instead.
+   */
   private NodeManifest sourceManifest(
       RestoreRequest request, BackupCatalog catalog, ClusterManifest cluster, NodeInfo info)
       throws IOException, BackupException {
@@ -184,27 +232,33 @@ public final class RestoreService {
         return m;
       }
     }
-    throw new BackupException(
-        "this node ("
-            + info.hostId()
-            + ") has neither the host id nor the tokens of a node in backup "
-            + request.backup()
-            + " (nodes "
-            + hosts
-            + "): pass --source-node to choose one; restoring into another topology (load mode)"
-            + " is not available yet");
+    if (request.mode() == RestoreRequest.Mode.IMPORT) {
+      throw new BackupException(
+          "this node ("
+              + info.hostId()
+              + ") has neither the host id nor the tokens of a node in backup "
+              + request.backup()
+              + " (nodes "
+              + hosts
+              + "): pass --source-node to choose one, or --mode load to stream into this topology");
+    }
+    return null; // another topology: load mode
   }
 
   /**
    * Every download, validated before any byte is written: keys must be safe relative keys and paths
    * plain component names that stay inside the staging directory.
    */
-  private static List<Download> plan(
-      List<TableRef> tables, Map<TableRef, NodeManifest.TableEntry> backedUp, Path staging) {
+  private static List<Download> plan(List<TableRef> tables, NodeManifest source, Path staging) {
+    Map<TableRef, NodeManifest.TableEntry> entries = new LinkedHashMap<>();
+    source.tables().forEach(t -> entries.put(new TableRef(t.keyspace(), t.table()), t));
     List<Download> downloads = new ArrayList<>();
     for (TableRef t : tables) {
+      if (!entries.containsKey(t)) {
+        continue;
+      }
       Path tableDir = staging.resolve(t.keyspace()).resolve(t.table()).normalize();
-      for (NodeManifest.FileEntry f : backedUp.get(t).files()) {
+      for (NodeManifest.FileEntry f : entries.get(t).files()) {
         if (INDEX_COMPONENT.matcher(f.path()).matches()) {
           continue; // secondary index SSTables: the import rebuilds the index from the data
         }
@@ -234,7 +288,7 @@ public final class RestoreService {
   private List<String> schemaToCreate(
       RestoreRequest request,
       NodeInfo info,
-      NodeManifest manifest,
+      Map<String, String> keyspaceCql,
       List<TableRef> tables,
       Map<TableRef, NodeManifest.TableEntry> backedUp)
       throws NodeException {
@@ -246,7 +300,7 @@ public final class RestoreService {
     List<String> ddl = new ArrayList<>();
     for (String ks : keyspaces) {
       boolean hasTables = existingKeyspaces.contains(ks);
-      String def = manifest.keyspaces().get(ks);
+      String def = keyspaceCql.get(ks);
       if (!hasTables && def != null) {
         ddl.add(def.trim().replaceFirst("^CREATE KEYSPACE ", "CREATE KEYSPACE IF NOT EXISTS "));
       }
