@@ -48,6 +48,7 @@ public final class BackupBenchmark {
   private final List<Row> rows = new ArrayList<>();
   private CassandraNode node;
   private double dataGiB;
+  private long loadedRows;
 
   BackupBenchmark(Path work, Path kassetteJar, Path esopJar) {
     this.work = work;
@@ -81,6 +82,9 @@ public final class BackupBenchmark {
       esop("file://", "file://" + work.resolve("store-esop"), "full", "e1", null);
       esop("file://", "file://" + work.resolve("store-esop"), "unchanged re-run", "e2", null);
 
+      restoreKassette(fileStore, "k1");
+      restoreEsop("file://" + work.resolve("store-esop"), "e1");
+
       String s3Env = s3.endpoint().toString();
       kassette("s3 (loopback)", "s3://bench/kassette", "full", "s1", s3Env);
       kassette("s3 (loopback)", "s3://bench/kassette", "unchanged re-run", "s2", s3Env);
@@ -101,15 +105,7 @@ public final class BackupBenchmark {
   }
 
   private void load(double gib) throws Exception {
-    try (CqlSession cql =
-        CqlSession.builder()
-            .addContactPoint(new InetSocketAddress(node.ip(), node.cqlPort()))
-            .withLocalDatacenter("dc1")
-            .withConfigLoader(
-                DriverConfigLoader.programmaticBuilder()
-                    .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(60))
-                    .build())
-            .build()) {
+    try (CqlSession cql = session()) {
       // No commit log while loading (durable_writes=false) and no compaction: the benchmark
       // measures backups, not ingestion.
       cql.execute(
@@ -117,6 +113,7 @@ public final class BackupBenchmark {
               + KS
               + " WITH replication = {'class':'SimpleStrategy','replication_factor':1} AND durable_writes = false");
       long rowsPerTable = (long) (gib * (1L << 30) / VALUE / TABLES) + 1;
+      loadedRows = rowsPerTable * TABLES;
       Random random = new Random(7);
       byte[] value = new byte[VALUE];
       long t0 = System.nanoTime();
@@ -141,6 +138,17 @@ public final class BackupBenchmark {
       System.out.printf(Locale.ROOT, "loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
     }
     nodetool("flush", KS);
+  }
+
+  private CqlSession session() {
+    return CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(node.ip(), node.cqlPort()))
+        .withLocalDatacenter("dc1")
+        .withConfigLoader(
+            DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(120))
+                .build())
+        .build();
   }
 
   private long liveBytes() throws IOException {
@@ -256,6 +264,97 @@ public final class BackupBenchmark {
             t.seconds,
             t.rssKiB,
             t.exit == 0 ? "" : "FAILED: " + t.tail));
+  }
+
+  /** Kassette's online restore of its first backup: download, verify, truncate, import. */
+  private void restoreKassette(String location, String name) throws Exception {
+    List<String> cmd =
+        List.of(
+            java(),
+            "-Xmx256m",
+            "-jar",
+            kassetteJar.toString(),
+            "restore",
+            "--location",
+            location,
+            "--cluster",
+            "bench",
+            "--name",
+            name,
+            "--truncate",
+            "--jmx",
+            node.jmxAddress(),
+            "--cql",
+            node.cqlAddress(),
+            "--parallel",
+            "8");
+    Timed t = timed(cmd, Map.of());
+    rows.add(
+        new Row(
+            "kassette",
+            "file://",
+            "restore (truncate+import)",
+            dataGiB,
+            t.seconds,
+            t.rssKiB,
+            t.exit == 0 ? rowCheck() : "FAILED: " + t.tail));
+  }
+
+  /** esop's import restore of its first backup, one process per phase as esop runs it. */
+  private void restoreEsop(String location, String tag) throws Exception {
+    String sl = location + "/bucket/bench/dc1/node1";
+    Path importDir = Files.createDirectories(work.resolve("esop-import"));
+    double seconds = 0;
+    long rss = 0;
+    String failure = null;
+    for (String phase : List.of("download", "truncate", "import", "cleanup")) {
+      List<String> cmd =
+          List.of(
+              java(),
+              "-jar",
+              esopJar.toString(),
+              "restore",
+              "--jmx-service",
+              node.jmxAddress(),
+              "--sl=" + sl,
+              "--dd=" + node.dir(),
+              "--data-dir=" + node.dataDir(),
+              "-s",
+              tag,
+              "--entities=" + KS,
+              "--restoration-strategy-type=import",
+              "--import-source-dir=" + importDir,
+              "--restoration-phase-type=" + phase);
+      Timed t = timed(cmd, Map.of());
+      seconds += t.seconds;
+      rss = Math.max(rss, t.rssKiB);
+      if (t.exit != 0 && failure == null) {
+        failure = "FAILED in " + phase + ": " + t.tail;
+      }
+    }
+    rows.add(
+        new Row(
+            "esop 3.0.1",
+            "file://",
+            "restore (truncate+import)",
+            dataGiB,
+            seconds,
+            rss,
+            failure == null ? rowCheck() : failure));
+  }
+
+  /** Rows in the benchmark tables after a restore, against the rows loaded. */
+  private String rowCheck() {
+    try (CqlSession cql = session()) {
+      long total = 0;
+      for (int t = 0; t < TABLES; t++) {
+        total += cql.execute("SELECT count(*) FROM " + KS + ".t" + t).one().getLong(0);
+      }
+      return (total == loadedRows ? "rows restored: " : "ROWS MISSING: ")
+          + total
+          + "/"
+          + loadedRows;
+    }
   }
 
   private static Map<String, String> s3Env() {

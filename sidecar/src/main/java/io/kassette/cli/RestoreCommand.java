@@ -60,6 +60,12 @@ final class RestoreCommand implements Callable<Integer> {
   String mode;
 
   @Option(
+      names = "--rename",
+      paramLabel = "KS.T=KS2.T2",
+      description = "Restore a backed-up table into another keyspace and/or table (repeatable).")
+  java.util.List<String> renames = new java.util.ArrayList<>();
+
+  @Option(
       names = "--source-node",
       paramLabel = "HOSTID",
       description = "Restore only this backed-up node's files.")
@@ -130,6 +136,12 @@ final class RestoreCommand implements Callable<Integer> {
     }
     RestoreRequest request;
     try {
+      java.util.Map<io.kassette.node.TableRef, io.kassette.node.TableRef> renameMap =
+          new java.util.LinkedHashMap<>();
+      for (String r : renames) {
+        var e = RestoreRequest.rename(r);
+        renameMap.put(e.getKey(), e.getValue());
+      }
       request =
           new RestoreRequest(
               location.cluster,
@@ -143,7 +155,8 @@ final class RestoreCommand implements Callable<Integer> {
               stagingDir,
               ignoreTableIds,
               m,
-              lib == null ? null : new BulkLoader(lib, node.cqlEndpoint(), storagePort));
+              lib == null ? null : new BulkLoader(lib, node.cqlEndpoint(), storagePort),
+              renameMap);
       location.parsedLocation();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param ignoreTableIds proceed when a table exists with another id than the backed-up one
  * @param mode import into the same topology, load (stream) into any, or choose automatically
  * @param loader the bulk loader for load mode; null when not available
+ * @param renames backed-up tables restored under another keyspace and/or name
  */
 public record RestoreRequest(
     String cluster,
@@ -28,7 +29,22 @@ public record RestoreRequest(
     Path stagingDir,
     boolean ignoreTableIds,
     Mode mode,
-    BulkLoader loader) {
+    BulkLoader loader,
+    java.util.Map<io.kassette.node.TableRef, io.kassette.node.TableRef> renames) {
+
+  /** Parses {@code ks.t=ks2.t2}; throws naming the bad value. */
+  public static java.util.Map.Entry<io.kassette.node.TableRef, io.kassette.node.TableRef> rename(
+      String text) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\w+)\\.(\\w+)=(\\w+)\\.(\\w+)").matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "--rename '" + text + "' is invalid: use keyspace.table=keyspace.table");
+    }
+    return java.util.Map.entry(
+        new io.kassette.node.TableRef(m.group(1), m.group(2)),
+        new io.kassette.node.TableRef(m.group(3), m.group(4)));
+  }
 
   /** How the files reach the tables. */
   public enum Mode {

@@ -106,6 +106,19 @@ public final class RestoreService {
         m.keyspaces().forEach(keyspaceCql::putIfAbsent);
       }
       List<TableRef> tables = request.selection().resolve(new ArrayList<>(backedUp.keySet()));
+      Map<TableRef, TableRef> targets = new LinkedHashMap<>();
+      tables.forEach(t -> targets.put(t, request.renames().getOrDefault(t, t)));
+      for (TableRef renamed : request.renames().keySet()) {
+        if (!targets.containsKey(renamed)) {
+          throw new BackupException(
+              "--rename "
+                  + renamed
+                  + "=...: "
+                  + renamed
+                  + " is not among the tables restored "
+                  + tables);
+        }
+      }
 
       Path staging =
           (request.stagingDir() != null
@@ -120,11 +133,14 @@ public final class RestoreService {
       List<Download> downloads = new ArrayList<>();
       for (NodeManifest m : sources) {
         Path base = load ? staging.resolve(m.node().hostId()) : staging;
-        downloads.addAll(plan(tables, m, base));
+        downloads.addAll(plan(tables, targets, m, base));
       }
       long bytes = downloads.stream().mapToLong(d -> d.file().size()).sum();
-      List<String> ddl = schemaToCreate(request, info, keyspaceCql, tables, backedUp);
-      List<String> names = tables.stream().map(TableRef::toString).toList();
+      List<String> ddl = schemaToCreate(request, info, keyspaceCql, targets, backedUp);
+      List<String> names =
+          tables.stream()
+              .map(t -> t.equals(targets.get(t)) ? t.toString() : t + " -> " + targets.get(t))
+              .toList();
       List<String> hosts = sources.stream().map(m -> m.node().hostId()).toList();
       String mode = load ? "load" : "import";
       if (request.dryRun()) {
@@ -158,12 +174,13 @@ public final class RestoreService {
         download(downloads, request);
         if (request.truncate()) {
           for (TableRef t : tables) {
-            node.truncate(t);
+            node.truncate(targets.get(t));
           }
         }
         for (NodeManifest m : sources) {
           Path base = load ? staging.resolve(m.node().hostId()) : staging;
-          for (TableRef t : tables) {
+          for (TableRef source : tables) {
+            TableRef t = targets.get(source);
             Path dir = base.resolve(t.keyspace()).resolve(t.table());
             if (!Files.isDirectory(dir)) {
               continue; // no SSTables of this table on that node
@@ -249,7 +266,8 @@ public final class RestoreService {
    * Every download, validated before any byte is written: keys must be safe relative keys and paths
    * plain component names that stay inside the staging directory.
    */
-  private static List<Download> plan(List<TableRef> tables, NodeManifest source, Path staging) {
+  private static List<Download> plan(
+      List<TableRef> tables, Map<TableRef, TableRef> targets, NodeManifest source, Path staging) {
     Map<TableRef, NodeManifest.TableEntry> entries = new LinkedHashMap<>();
     source.tables().forEach(t -> entries.put(new TableRef(t.keyspace(), t.table()), t));
     List<Download> downloads = new ArrayList<>();
@@ -257,7 +275,8 @@ public final class RestoreService {
       if (!entries.containsKey(t)) {
         continue;
       }
-      Path tableDir = staging.resolve(t.keyspace()).resolve(t.table()).normalize();
+      TableRef to = targets.get(t);
+      Path tableDir = staging.resolve(to.keyspace()).resolve(to.table()).normalize();
       for (NodeManifest.FileEntry f : entries.get(t).files()) {
         if (INDEX_COMPONENT.matcher(f.path()).matches()) {
           continue; // secondary index SSTables: the import rebuilds the index from the data
@@ -289,40 +308,55 @@ public final class RestoreService {
       RestoreRequest request,
       NodeInfo info,
       Map<String, String> keyspaceCql,
-      List<TableRef> tables,
+      Map<TableRef, TableRef> targets,
       Map<TableRef, NodeManifest.TableEntry> backedUp)
       throws NodeException {
     TreeSet<String> keyspaces = new TreeSet<>();
-    tables.forEach(t -> keyspaces.add(t.keyspace()));
+    targets.values().forEach(t -> keyspaces.add(t.keyspace()));
     Map<TableRef, String> existing = cql.existingTables(info.datacenter(), keyspaces);
     TreeSet<String> existingKeyspaces = new TreeSet<>();
     existing.keySet().forEach(t -> existingKeyspaces.add(t.keyspace()));
     List<String> ddl = new ArrayList<>();
     for (String ks : keyspaces) {
-      boolean hasTables = existingKeyspaces.contains(ks);
-      String def = keyspaceCql.get(ks);
-      if (!hasTables && def != null) {
-        ddl.add(def.trim().replaceFirst("^CREATE KEYSPACE ", "CREATE KEYSPACE IF NOT EXISTS "));
+      if (existingKeyspaces.contains(ks)) {
+        continue;
+      }
+      // A keyspace renamed into gets the replication of the keyspace its tables came from.
+      String sourceKs =
+          targets.entrySet().stream()
+              .filter(e -> e.getValue().keyspace().equals(ks))
+              .map(e -> e.getKey().keyspace())
+              .findFirst()
+              .orElse(ks);
+      String def = keyspaceCql.get(sourceKs);
+      if (def != null) {
+        ddl.add(
+            def.trim()
+                .replaceFirst(
+                    "^CREATE KEYSPACE (IF NOT EXISTS )?\"?" + Pattern.quote(sourceKs) + "\"? ",
+                    "CREATE KEYSPACE IF NOT EXISTS " + ks + " "));
       }
     }
     List<String> mismatched = new ArrayList<>();
-    for (TableRef t : tables) {
-      NodeManifest.TableEntry entry = backedUp.get(t);
-      String id = existing.get(t);
+    for (Map.Entry<TableRef, TableRef> e : targets.entrySet()) {
+      TableRef from = e.getKey();
+      TableRef to = e.getValue();
+      NodeManifest.TableEntry entry = backedUp.get(from);
+      String id = existing.get(to);
       if (id == null) {
         if (entry.schemaCql() == null) {
           throw new NodeException(
-              "table " + t + " does not exist and the backup has no schema for it");
+              "table " + to + " does not exist and the backup has no schema for it");
         }
-        // A new id: Cassandra refuses to reuse the id of a dropped table.
         for (String statement : entry.schemaCql().split(";\\s*\\n")) {
-          String s = statement.trim();
-          if (!s.isEmpty()) {
-            ddl.add(TABLE_ID.matcher(s).replaceFirst(" WITH "));
+          String cqlText = statement.trim();
+          if (!cqlText.isEmpty()) {
+            // A new id: Cassandra refuses to reuse the id of a dropped table.
+            ddl.add(renamed(TABLE_ID.matcher(cqlText).replaceFirst(" WITH "), from, to));
           }
         }
-      } else if (!id.equals(entry.tableId())) {
-        mismatched.add(t + " (backed up as " + entry.tableId() + ", now " + id + ")");
+      } else if (from.equals(to) && !id.equals(entry.tableId())) {
+        mismatched.add(to + " (backed up as " + entry.tableId() + ", now " + id + ")");
       }
     }
     if (!mismatched.isEmpty() && !request.ignoreTableIds()) {
@@ -332,6 +366,27 @@ public final class RestoreService {
               + "; pass --ignore-table-ids to restore into them anyway");
     }
     return ddl;
+  }
+
+  /**
+   * A schema statement of {@code from} rewritten for {@code to}; index names get the new table's
+   * name as prefix, since index names are unique per keyspace.
+   */
+  private static String renamed(String statement, TableRef from, TableRef to) {
+    if (from.equals(to)) {
+      return statement;
+    }
+    String name =
+        "\"?"
+            + Pattern.quote(from.keyspace())
+            + "\"?\\.\"?"
+            + Pattern.quote(from.table())
+            + "\"?(?=[\\s(])";
+    return statement
+        .replaceAll(name, to.keyspace() + "." + to.table())
+        .replaceFirst(
+            "^CREATE (CUSTOM )?INDEX (IF NOT EXISTS )?\"?(\\w+)\"? ON",
+            "CREATE $1INDEX IF NOT EXISTS " + to.table() + "_$3 ON");
   }
 
   private static void requireSpace(Path staging, long bytes) throws IOException, BackupException {

@@ -183,6 +183,27 @@ class RestoreIT {
   }
 
   @Test
+  void aTableRestoresUnderAnotherNameInANewKeyspace() throws Exception {
+    createAndFill("src", 150);
+    String a = contents("src", "a");
+    ok(cli.run(args("backup", "src", "b1", "--keyspaces", "src.a")));
+
+    var restore = cli.run(args("restore", "src", "b1", "--rename", "src.a=copy.a2"));
+    ok(restore);
+    assertThat(restore.out())
+        .contains("src.a -> copy.a2")
+        .contains("created: CREATE KEYSPACE IF NOT EXISTS copy");
+    cql.refreshSchema();
+    assertThat(contents("copy", "a2")).isEqualTo(a);
+    assertThat(contents("src", "a")).isEqualTo(a); // the original is untouched
+    assertThat(cql.execute("SELECT id FROM copy.a2 WHERE tag = 'tag-2'").all()).isNotEmpty();
+
+    var bad = cli.run(args("restore", "src", "b1", "--rename", "src.zz=copy.zz"));
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("src.zz is not among the tables restored");
+  }
+
+  @Test
   void aDroppedKeyspaceIsRecreatedWithItsData() throws Exception {
     createAndFill("gone", 200);
     String a = contents("gone", "a");
