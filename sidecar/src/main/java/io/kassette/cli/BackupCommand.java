@@ -123,7 +123,10 @@ final class BackupCommand implements Callable<Integer> {
     try (ObjectStore store = location.open(parallel);
         NodeAccess nodeAccess = node.connect();
         ProgressReporter reporter =
-            new ProgressReporter(progress, spec.commandLine().getErr(), quiet || json)) {
+            new ProgressReporter(
+                () -> ProgressReporter.backupLine(progress),
+                spec.commandLine().getErr(),
+                quiet || json)) {
       BackupSummary summary =
           new BackupService(store, nodeAccess, node.cqlSchema()).run(request, progress);
       reporter.close();

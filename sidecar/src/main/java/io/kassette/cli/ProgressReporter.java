@@ -1,18 +1,20 @@
 package io.kassette.cli;
 
 import io.kassette.backup.BackupProgress;
+import io.kassette.restore.RestoreProgress;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Prints a backup's progress to stderr: a line rewritten in place on a terminal, a plain line every
- * ten seconds otherwise (logs, CI, kubectl logs).
+ * Prints an operation's progress to stderr: a line rewritten in place on a terminal, a plain line
+ * every ten seconds otherwise (logs, CI, kubectl logs).
  */
 final class ProgressReporter implements AutoCloseable {
-  private final BackupProgress progress;
+  private final Supplier<String> line;
   private final PrintWriter err;
   private final boolean terminal;
   private final ScheduledExecutorService timer =
@@ -23,8 +25,8 @@ final class ProgressReporter implements AutoCloseable {
             return t;
           });
 
-  ProgressReporter(BackupProgress progress, PrintWriter err, boolean quiet) {
-    this.progress = progress;
+  ProgressReporter(Supplier<String> line, PrintWriter err, boolean quiet) {
+    this.line = line;
     this.err = err;
     this.terminal = System.console() != null;
     if (!quiet) {
@@ -32,20 +34,39 @@ final class ProgressReporter implements AutoCloseable {
     }
   }
 
-  private void print() {
+  /** files/bytes done, rate, and what was already stored. */
+  static String backupLine(BackupProgress progress) {
     BackupProgress.Snapshot s = progress.snapshot();
-    String line =
-        String.format(
-            Locale.ROOT,
-            "%-8s %5.1f%%  %d/%d files  %s / %s  %s/s  (%d files already stored)",
-            s.phase().name().toLowerCase(Locale.ROOT),
-            s.percent(),
-            s.filesDone(),
-            s.filesTotal(),
-            Sizes.bytes(s.bytesDone()),
-            Sizes.bytes(s.bytesTotal()),
-            Sizes.bytes(s.rateBytesPerSecond()),
-            s.filesSkipped());
+    return String.format(
+        Locale.ROOT,
+        "%-8s %5.1f%%  %d/%d files  %s / %s  %s/s  (%d files already stored)",
+        s.phase().name().toLowerCase(Locale.ROOT),
+        s.percent(),
+        s.filesDone(),
+        s.filesTotal(),
+        Sizes.bytes(s.bytesDone()),
+        Sizes.bytes(s.bytesTotal()),
+        Sizes.bytes(s.rateBytesPerSecond()),
+        s.filesSkipped());
+  }
+
+  /** files/bytes downloaded and verified, rate. */
+  static String restoreLine(RestoreProgress progress) {
+    RestoreProgress.Snapshot s = progress.snapshot();
+    return String.format(
+        Locale.ROOT,
+        "%-8s %5.1f%%  %d/%d files  %s / %s  %s/s",
+        s.phase().name().toLowerCase(Locale.ROOT),
+        s.bytesTotal() == 0 ? 0.0 : 100.0 * s.bytesDone() / s.bytesTotal(),
+        s.filesDone(),
+        s.filesTotal(),
+        Sizes.bytes(s.bytesDone()),
+        Sizes.bytes(s.bytesTotal()),
+        Sizes.bytes(s.rateBytesPerSecond()));
+  }
+
+  private void print() {
+    String line = this.line.get();
     if (terminal) {
       err.print("\r" + line + "   ");
     } else {

@@ -3,6 +3,7 @@ package io.kassette.cli;
 import io.kassette.backup.Selection;
 import io.kassette.node.NodeAccess;
 import io.kassette.restore.BulkLoader;
+import io.kassette.restore.RestoreProgress;
 import io.kassette.restore.RestoreRequest;
 import io.kassette.restore.RestoreService;
 import io.kassette.restore.RestoreSummary;
@@ -120,6 +121,17 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the summary as JSON.")
   boolean json;
 
+  @Option(names = "--quiet", description = "No progress lines.")
+  boolean quiet;
+
+  @Option(
+      names = "--replication",
+      paramLabel = "KS={...}",
+      description =
+          "Replication for a keyspace the restore creates, instead of the backed-up one, e.g."
+              + " app={'class':'NetworkTopologyStrategy','dc2':3} (repeatable).")
+  java.util.List<String> replication = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     CliOutput.requireParallel(spec, parallel);
@@ -138,6 +150,16 @@ final class RestoreCommand implements Callable<Integer> {
     try {
       java.util.Map<io.kassette.node.TableRef, io.kassette.node.TableRef> renameMap =
           new java.util.LinkedHashMap<>();
+      java.util.Map<String, String> replicationMap = new java.util.LinkedHashMap<>();
+      for (String r : replication) {
+        java.util.regex.Matcher rm =
+            java.util.regex.Pattern.compile("(\\w+)=(\\{[\\w\\s':,.-]*\\})").matcher(r.trim());
+        if (!rm.matches()) {
+          throw new IllegalArgumentException(
+              "--replication '" + r + "' is invalid: use keyspace={'class':'...', ...}");
+        }
+        replicationMap.put(rm.group(1), rm.group(2));
+      }
       for (String r : renames) {
         var e = RestoreRequest.rename(r);
         renameMap.put(e.getKey(), e.getValue());
@@ -156,15 +178,24 @@ final class RestoreCommand implements Callable<Integer> {
               ignoreTableIds,
               m,
               lib == null ? null : new BulkLoader(lib, node.cqlEndpoint(), storagePort),
-              renameMap);
+              renameMap,
+              replicationMap);
       location.parsedLocation();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
+    RestoreProgress progress = new RestoreProgress();
     try (ObjectStore store = location.open(parallel);
-        NodeAccess nodeAccess = node.connect()) {
-      RestoreSummary summary = new RestoreService(store, nodeAccess, node.cqlSchema()).run(request);
+        NodeAccess nodeAccess = node.connect();
+        ProgressReporter reporter =
+            new ProgressReporter(
+                () -> ProgressReporter.restoreLine(progress),
+                spec.commandLine().getErr(),
+                quiet || json || dryRun)) {
+      RestoreSummary summary =
+          new RestoreService(store, nodeAccess, node.cqlSchema()).run(request, progress);
+      reporter.close();
       if (json) {
         CliOutput.json(out, summary);
       } else {

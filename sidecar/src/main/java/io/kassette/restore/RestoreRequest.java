@@ -16,6 +16,9 @@ import java.nio.file.Path;
  * @param mode import into the same topology, load (stream) into any, or choose automatically
  * @param loader the bulk loader for load mode; null when not available
  * @param renames backed-up tables restored under another keyspace and/or name
+ * @param replication replication maps (CQL, e.g. {@code
+ *     {'class':'NetworkTopologyStrategy','dc1':3}}) used instead of the backed-up ones when a
+ *     keyspace is created, by keyspace
  */
 public record RestoreRequest(
     String cluster,
@@ -30,7 +33,8 @@ public record RestoreRequest(
     boolean ignoreTableIds,
     Mode mode,
     BulkLoader loader,
-    java.util.Map<io.kassette.node.TableRef, io.kassette.node.TableRef> renames) {
+    java.util.Map<io.kassette.node.TableRef, io.kassette.node.TableRef> renames,
+    java.util.Map<String, String> replication) {
 
   /** Parses {@code ks.t=ks2.t2}; throws naming the bad value. */
   public static java.util.Map.Entry<io.kassette.node.TableRef, io.kassette.node.TableRef> rename(

@@ -62,7 +62,8 @@ public final class RestoreService {
 
   private record Download(TableRef table, NodeManifest.FileEntry file, Path target) {}
 
-  public RestoreSummary run(RestoreRequest request) throws BackupException, InterruptedException {
+  public RestoreSummary run(RestoreRequest request, RestoreProgress progress)
+      throws BackupException, InterruptedException {
     long start = System.nanoTime();
     try {
       BackupCatalog catalog = new BackupCatalog(store, request.cluster());
@@ -136,6 +137,8 @@ public final class RestoreService {
         downloads.addAll(plan(tables, targets, m, base));
       }
       long bytes = downloads.stream().mapToLong(d -> d.file().size()).sum();
+      progress.filesTotal.set(downloads.size());
+      progress.bytesTotal.set(bytes);
       List<String> ddl = schemaToCreate(request, info, keyspaceCql, targets, backedUp);
       List<String> names =
           tables.stream()
@@ -168,15 +171,19 @@ public final class RestoreService {
       }
       requireSpace(staging, bytes);
       if (!ddl.isEmpty()) {
+        progress.phase(RestoreProgress.Phase.SCHEMA);
         cql.execute(info.datacenter(), ddl);
       }
       try {
-        download(downloads, request);
+        progress.phase(RestoreProgress.Phase.DOWNLOAD);
+        download(downloads, request, progress);
         if (request.truncate()) {
+          progress.phase(RestoreProgress.Phase.TRUNCATE);
           for (TableRef t : tables) {
             node.truncate(targets.get(t));
           }
         }
+        progress.phase(load ? RestoreProgress.Phase.LOAD : RestoreProgress.Phase.IMPORT);
         for (NodeManifest m : sources) {
           Path base = load ? staging.resolve(m.node().hostId()) : staging;
           for (TableRef source : tables) {
@@ -196,8 +203,10 @@ public final class RestoreService {
           }
         }
       } finally {
+        progress.phase(RestoreProgress.Phase.CLEANUP);
         deleteTree(staging);
       }
+      progress.phase(RestoreProgress.Phase.DONE);
       return new RestoreSummary(
           request.cluster(),
           request.backup(),
@@ -329,7 +338,10 @@ public final class RestoreService {
               .findFirst()
               .orElse(ks);
       String def = keyspaceCql.get(sourceKs);
-      if (def != null) {
+      String override = request.replication().get(ks);
+      if (override != null) {
+        ddl.add("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + override);
+      } else if (def != null) {
         ddl.add(
             def.trim()
                 .replaceFirst(
@@ -410,20 +422,26 @@ public final class RestoreService {
     }
   }
 
-  private void download(List<Download> downloads, RestoreRequest request)
+  private void download(List<Download> downloads, RestoreRequest request, RestoreProgress progress)
       throws IOException, InterruptedException, BackupException {
     RateLimiter limiter =
         request.rateLimitMiBps() > 0
             ? RateLimiter.create(request.rateLimitMiBps() * (1 << 20))
             : null;
-    TransferControl control = new TransferControl(limiter, n -> {});
+    TransferControl control = new TransferControl(limiter, progress.bytesDone::addAndGet);
     List<Download> ordered = new ArrayList<>(downloads);
     ordered.sort(Comparator.comparingLong((Download d) -> d.file().size()).reversed());
     ExecutorService pool = Executors.newFixedThreadPool(request.parallel());
     try {
       List<Future<Void>> futures = new ArrayList<>();
       for (Download d : ordered) {
-        futures.add(pool.submit(() -> fetch(d, control)));
+        futures.add(
+            pool.submit(
+                () -> {
+                  fetch(d, control);
+                  progress.filesDone.incrementAndGet();
+                  return null;
+                }));
       }
       for (Future<Void> f : futures) {
         try {
@@ -448,7 +466,7 @@ public final class RestoreService {
     try (InputStream in = store.open(d.file().key());
         OutputStream out = Files.newOutputStream(d.target())) {
       for (int n; (n = in.read(buffer)) >= 0; ) {
-        control.throttle(n);
+        control.pass(n);
         crc.update(buffer, 0, n);
         out.write(buffer, 0, n);
         size += n;

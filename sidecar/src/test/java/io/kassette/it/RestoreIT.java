@@ -198,6 +198,11 @@ class RestoreIT {
     assertThat(contents("src", "a")).isEqualTo(a); // the original is untouched
     assertThat(cql.execute("SELECT id FROM copy.a2 WHERE tag = 'tag-2'").all()).isNotEmpty();
 
+    var injection =
+        cli.run(args("restore", "src", "b1", "--replication", "x={'a':1}; DROP KEYSPACE src"));
+    assertThat(injection.exit()).isEqualTo(2);
+    assertThat(injection.err()).contains("--replication").contains("is invalid");
+
     var bad = cli.run(args("restore", "src", "b1", "--rename", "src.zz=copy.zz"));
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.err()).contains("src.zz is not among the tables restored");
@@ -216,8 +221,17 @@ class RestoreIT {
     assertThat(dryRun.out()).contains("would run: CREATE KEYSPACE IF NOT EXISTS");
     assertThat(cql.getMetadata().getKeyspace("gone")).isEmpty();
 
-    ok(cli.run(args("restore", "gone", "b1")));
+    ok(
+        cli.run(
+            args(
+                "restore",
+                "gone",
+                "b1",
+                "--replication",
+                "gone={'class':'NetworkTopologyStrategy','dc1':'1'}")));
     cql.refreshSchema();
+    assertThat(cql.getMetadata().getKeyspace("gone").orElseThrow().getReplication().get("class"))
+        .endsWith("NetworkTopologyStrategy");
     assertThat(contents("gone", "a")).isEqualTo(a);
     assertThat(contents("gone", "b")).isEqualTo(b);
     assertThat(cql.execute("SELECT id FROM gone.a WHERE tag = 'tag-1'").all()).isNotEmpty();

@@ -1,0 +1,51 @@
+package io.kassette.restore;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Live counters of one running restore, read by the CLI's progress line and the sidecar. */
+public final class RestoreProgress {
+
+  /** Where the restore is. */
+  public enum Phase {
+    PLAN,
+    SCHEMA,
+    DOWNLOAD,
+    TRUNCATE,
+    IMPORT,
+    LOAD,
+    CLEANUP,
+    DONE
+  }
+
+  private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.PLAN);
+  final AtomicLong filesTotal = new AtomicLong();
+  final AtomicLong bytesTotal = new AtomicLong();
+  final AtomicLong filesDone = new AtomicLong();
+  final AtomicLong bytesDone = new AtomicLong();
+  private final long startNanos = System.nanoTime();
+
+  void phase(Phase p) {
+    phase.set(p);
+  }
+
+  public Snapshot snapshot() {
+    double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+    return new Snapshot(
+        phase.get(),
+        filesTotal.get(),
+        bytesTotal.get(),
+        filesDone.get(),
+        bytesDone.get(),
+        bytesDone.get() / seconds);
+  }
+
+  /** Downloaded files and bytes against the totals. */
+  public record Snapshot(
+      Phase phase,
+      long filesTotal,
+      long bytesTotal,
+      long filesDone,
+      long bytesDone,
+      double rateBytesPerSecond) {}
+}
