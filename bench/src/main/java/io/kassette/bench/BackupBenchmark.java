@@ -481,7 +481,8 @@ public final class BackupBenchmark {
                         e.tool.startsWith("esop")
                             && e.store.equals(r.store)
                             && e.run.equals(r.run)
-                            && e.note.isEmpty())
+                            && !e.note.startsWith("FAILED")
+                            && !e.note.startsWith("not run"))
                 .findFirst()
                 .orElse(null);
         if (esop != null) {
