@@ -1,17 +1,14 @@
 package io.kassette.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.kassette.testkit.CassandraNode;
+import io.kassette.testkit.CqlSessions;
 import io.kassette.testkit.LocalS3Server;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -105,7 +102,7 @@ public final class BackupBenchmark {
   }
 
   private void load(double gib) throws Exception {
-    try (CqlSession cql = session()) {
+    try (CqlSession cql = CqlSessions.open(node)) {
       // No commit log while loading (durable_writes=false) and no compaction: the benchmark
       // measures backups, not ingestion.
       cql.execute(
@@ -138,17 +135,6 @@ public final class BackupBenchmark {
       System.out.printf(Locale.ROOT, "loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
     }
     nodetool("flush", KS);
-  }
-
-  private CqlSession session() {
-    return CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(node.ip(), node.cqlPort()))
-        .withLocalDatacenter("dc1")
-        .withConfigLoader(
-            DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(120))
-                .build())
-        .build();
   }
 
   private long liveBytes() throws IOException {
@@ -345,7 +331,7 @@ public final class BackupBenchmark {
 
   /** Rows in the benchmark tables after a restore, against the rows loaded. */
   private String rowCheck() {
-    try (CqlSession cql = session()) {
+    try (CqlSession cql = CqlSessions.open(node)) {
       long total = 0;
       for (int t = 0; t < TABLES; t++) {
         // Counted here, a small page at a time: count(*) pages 5000 rows of 64 KiB inside the

@@ -27,6 +27,11 @@ public record BackupRequest(
   public BackupRequest {
     BucketLayout.requireName("cluster", cluster);
     BucketLayout.requireName("name", backup);
+    requireTransferLimits(parallel, rateLimitMiBps);
+  }
+
+  /** The limits every transferring operation takes, checked the same way everywhere. */
+  public static void requireTransferLimits(int parallel, double rateLimitMiBps) {
     if (parallel < 1 || parallel > 256) {
       throw new IllegalArgumentException("--parallel must be between 1 and 256, got " + parallel);
     }

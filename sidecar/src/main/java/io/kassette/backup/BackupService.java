@@ -210,8 +210,7 @@ public final class BackupService {
   }
 
   /** One file's plan: where it goes and what is known of what is already stored. */
-  private record Item(
-      TableSnapshot table, SnapshotFile file, SSTableName name, String identity, String prefix) {}
+  private record Item(TableSnapshot table, SnapshotFile file, SSTableName name) {}
 
   /** What the upload phase produced for the node manifest. */
   private record Uploaded(List<NodeManifest.TableEntry> tables, NodeManifest.Totals totals) {}
@@ -238,7 +237,7 @@ public final class BackupService {
       for (SnapshotFile f : t.files()) {
         String fileName = f.relativePath().substring(f.relativePath().lastIndexOf('/') + 1);
         var name = SSTableName.parse(fileName).orElse(null);
-        items.add(new Item(t, f, name, null, null));
+        items.add(new Item(t, f, name));
         tableBytes += f.size();
         progress.filesTotal.incrementAndGet();
         progress.bytesTotal.addAndGet(f.size());

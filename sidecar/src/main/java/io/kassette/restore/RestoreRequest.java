@@ -1,5 +1,6 @@
 package io.kassette.restore;
 
+import io.kassette.backup.BackupRequest;
 import io.kassette.backup.BucketLayout;
 import io.kassette.backup.Selection;
 import java.nio.file.Path;
@@ -63,11 +64,6 @@ public record RestoreRequest(
   public RestoreRequest {
     BucketLayout.requireName("cluster", cluster);
     BucketLayout.requireName("name", backup);
-    if (parallel < 1 || parallel > 256) {
-      throw new IllegalArgumentException("--parallel must be between 1 and 256, got " + parallel);
-    }
-    if (rateLimitMiBps < 0) {
-      throw new IllegalArgumentException("--rate-limit must be 0 (no limit) or positive MiB/s");
-    }
+    BackupRequest.requireTransferLimits(parallel, rateLimitMiBps);
   }
 }

@@ -146,21 +146,24 @@ public final class RestoreService {
               .toList();
       List<String> hosts = sources.stream().map(m -> m.node().hostId()).toList();
       String mode = load ? "load" : "import";
+      java.util.function.Function<Boolean, RestoreSummary> summary =
+          dryRun ->
+              new RestoreSummary(
+                  request.cluster(),
+                  request.backup(),
+                  mode,
+                  hosts,
+                  info.hostId(),
+                  dryRun,
+                  names,
+                  downloads.size(),
+                  bytes,
+                  ddl,
+                  request.truncate(),
+                  !request.truncate(),
+                  (System.nanoTime() - start) / 1_000_000);
       if (request.dryRun()) {
-        return new RestoreSummary(
-            request.cluster(),
-            request.backup(),
-            mode,
-            hosts,
-            info.hostId(),
-            true,
-            names,
-            downloads.size(),
-            bytes,
-            ddl,
-            request.truncate(),
-            !request.truncate(),
-            (System.nanoTime() - start) / 1_000_000);
+        return summary.apply(true);
       }
       if (load && request.loader() == null) {
         throw new BackupException(
@@ -207,20 +210,7 @@ public final class RestoreService {
         deleteTree(staging);
       }
       progress.phase(RestoreProgress.Phase.DONE);
-      return new RestoreSummary(
-          request.cluster(),
-          request.backup(),
-          mode,
-          hosts,
-          info.hostId(),
-          false,
-          names,
-          downloads.size(),
-          bytes,
-          ddl,
-          request.truncate(),
-          !request.truncate(),
-          (System.nanoTime() - start) / 1_000_000);
+      return summary.apply(false);
     } catch (NodeException | IOException | IllegalArgumentException e) {
       throw new BackupException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
     }

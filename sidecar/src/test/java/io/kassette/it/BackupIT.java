@@ -3,8 +3,6 @@ package io.kassette.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.kassette.backup.BackupCatalog;
 import io.kassette.backup.BackupProgress;
@@ -31,12 +29,11 @@ import io.kassette.storage.ObjectStores;
 import io.kassette.storage.StorageLocation;
 import io.kassette.storage.StorageOptions;
 import io.kassette.testkit.CassandraNode;
+import io.kassette.testkit.CqlSessions;
 import io.kassette.testkit.LocalS3Server;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,15 +67,7 @@ class BackupIT {
     s3 = LocalS3Server.inMemory().createBucket("backups");
     cassandra =
         CassandraNode.builder(tmp.resolve("node1")).clusterName("it-cluster").build().start();
-    cql =
-        CqlSession.builder()
-            .addContactPoint(new InetSocketAddress(cassandra.ip(), cassandra.cqlPort()))
-            .withLocalDatacenter("dc1")
-            .withConfigLoader(
-                DriverConfigLoader.programmaticBuilder()
-                    .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                    .build())
-            .build();
+    cql = CqlSessions.open(cassandra);
     String rf1 = "{'class':'SimpleStrategy','replication_factor':1}";
     String noCompaction = "compaction = {'class':'SizeTieredCompactionStrategy','enabled':'false'}";
     cql.execute("CREATE KEYSPACE shop WITH replication = " + rf1);

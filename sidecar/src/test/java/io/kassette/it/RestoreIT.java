@@ -3,8 +3,6 @@ package io.kassette.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.kassette.backup.BucketLayout;
@@ -17,13 +15,12 @@ import io.kassette.storage.ObjectStores;
 import io.kassette.storage.StorageLocation;
 import io.kassette.storage.StorageOptions;
 import io.kassette.testkit.CassandraNode;
-import java.net.InetSocketAddress;
+import io.kassette.testkit.CqlSessions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,15 +45,7 @@ class RestoreIT {
   static void start() throws Exception {
     cassandra =
         CassandraNode.builder(tmp.resolve("node1")).clusterName("restore-it").build().start();
-    cql =
-        CqlSession.builder()
-            .addContactPoint(new InetSocketAddress(cassandra.ip(), cassandra.cqlPort()))
-            .withLocalDatacenter("dc1")
-            .withConfigLoader(
-                DriverConfigLoader.programmaticBuilder()
-                    .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                    .build())
-            .build();
+    cql = CqlSessions.open(cassandra);
     try (CassandraJmxNode jmx =
         CassandraJmxNode.connect(HostPort.parse(cassandra.jmxAddress(), 7199), null, null)) {
       hostId = jmx.describe().hostId();

@@ -3,13 +3,11 @@ package io.kassette.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.kassette.backup.ManifestCodec;
 import io.kassette.testkit.CassandraNode;
-import java.net.InetSocketAddress;
+import io.kassette.testkit.CqlSessions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -81,17 +79,6 @@ class TopologyRestoreIT {
     }
   }
 
-  static CqlSession session(CassandraNode n) {
-    return CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(n.ip(), n.cqlPort()))
-        .withLocalDatacenter("dc1")
-        .withConfigLoader(
-            DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                .build())
-        .build();
-  }
-
   static String contents(CqlSession cql) throws Exception {
     List<String> rows = new ArrayList<>();
     for (Row row : cql.execute("SELECT id, v FROM moved.t")) {
@@ -106,7 +93,7 @@ class TopologyRestoreIT {
   @Test
   void aTwoNodeBackupRestoresIntoAOneNodeClusterFromTheLocationAlone() throws Exception {
     String expected;
-    try (CqlSession cql = session(source1)) {
+    try (CqlSession cql = CqlSessions.open(source1)) {
       // Wait until both nodes are in the ring, so the rows really are split between them.
       long deadline = System.currentTimeMillis() + 120_000;
       while (cql.getMetadata().getNodes().size() < 2 && System.currentTimeMillis() < deadline) {
@@ -175,7 +162,7 @@ class TopologyRestoreIT {
     Map<?, ?> summary = ManifestCodec.JSON.readValue(restore.out(), Map.class);
     assertThat(summary.get("mode")).isEqualTo("load");
     assertThat((List<?>) summary.get("sourceHostIds")).hasSize(2);
-    try (CqlSession cql = session(target)) {
+    try (CqlSession cql = CqlSessions.open(target)) {
       assertThat(contents(cql)).isEqualTo(expected);
     }
   }
