@@ -66,13 +66,19 @@ public final class CassandraJmxNode implements NodeAccess {
                   + endpoint.port()
                   + "/jmxrmi");
       return new CassandraJmxNode(endpoint, JMXConnectorFactory.connect(url, env));
-    } catch (SecurityException e) {
+    } catch (RuntimeException e) {
+      // Cassandra's authenticator wraps the refusal in a RuntimeException that RMI hands back.
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof SecurityException) {
+          throw new NodeException(
+              "Cassandra JMX at "
+                  + endpoint
+                  + " refused the credentials: check --jmx-user and the password file",
+              e);
+        }
+      }
       throw new NodeException(
-          "Cassandra JMX at "
-              + endpoint
-              + " refused the credentials: check --jmx-user and the"
-              + " password file",
-          e);
+          "cannot connect to Cassandra JMX at " + endpoint + ": " + rootMessage(e), e);
     } catch (IOException e) {
       throw new NodeException(
           "cannot connect to Cassandra JMX at " + endpoint + ": " + rootMessage(e), e);

@@ -31,6 +31,8 @@ public final class CassandraNode implements AutoCloseable {
   private final int jmxPort;
   private final boolean autoBootstrap;
   private final int ringDelayMillis;
+  private final String jmxUser;
+  private final String jmxPassword;
   private Process process;
 
   private CassandraNode(Builder b) {
@@ -45,6 +47,8 @@ public final class CassandraNode implements AutoCloseable {
     this.jmxPort = b.jmxPort;
     this.autoBootstrap = b.autoBootstrap;
     this.ringDelayMillis = b.ringDelayMillis;
+    this.jmxUser = b.jmxUser;
+    this.jmxPassword = b.jmxPassword;
   }
 
   public static Builder builder(Path dir) {
@@ -64,6 +68,8 @@ public final class CassandraNode implements AutoCloseable {
     private int jmxPort = freePort();
     private boolean autoBootstrap = false;
     private int ringDelayMillis = 1000;
+    private String jmxUser;
+    private String jmxPassword;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -111,6 +117,13 @@ public final class CassandraNode implements AutoCloseable {
 
     public Builder ringDelayMillis(int v) {
       ringDelayMillis = v;
+      return this;
+    }
+
+    /** JMX with password authentication (the JVM's file-based authenticator). */
+    public Builder jmxAuth(String user, String password) {
+      jmxUser = user;
+      jmxPassword = password;
       return this;
     }
 
@@ -196,10 +209,24 @@ public final class CassandraNode implements AutoCloseable {
             "-Dcassandra.jmx.local.port=" + jmxPort,
             "-Djava.rmi.server.hostname=127.0.0.1",
             "-Dcassandra.skip_wait_for_gossip_to_settle=0",
-            "-Dcassandra.ring_delay_ms=" + ringDelayMillis,
-            "-cp",
-            cassandraLib() + "/*",
-            "org.apache.cassandra.service.CassandraDaemon"));
+            "-Dcassandra.ring_delay_ms=" + ringDelayMillis));
+    if (jmxUser != null) {
+      Path passwords = conf.resolve("jmxremote.password");
+      Files.writeString(passwords, jmxUser + " " + jmxPassword + "\n");
+      // The JVM refuses a password file that others can read.
+      Files.setPosixFilePermissions(
+          passwords, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      Path access = Files.writeString(conf.resolve("jmxremote.access"), jmxUser + " readwrite\n");
+      cmd.addAll(
+          List.of(
+              // Cassandra's JMX authenticator wraps a JDK-internal class.
+              "--add-exports=java.management/com.sun.jmx.remote.security=ALL-UNNAMED",
+              "-Dcom.sun.management.jmxremote.authenticate=true",
+              "-Dcom.sun.management.jmxremote.password.file=" + passwords,
+              "-Dcom.sun.management.jmxremote.access.file=" + access));
+    }
+    cmd.addAll(
+        List.of("-cp", cassandraLib() + "/*", "org.apache.cassandra.service.CassandraDaemon"));
     process =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
