@@ -36,7 +36,8 @@ public record BackupRequest(
       throw new IllegalArgumentException("--parallel must be between 1 and 256, got " + parallel);
     }
     if (rateLimitMiBps < 0) {
-      throw new IllegalArgumentException("--rate-limit must be 0 (no limit) or positive MiB/s");
+      throw new IllegalArgumentException(
+          "--rate-limit must be 0 (no limit) or a positive MiB/s, got " + rateLimitMiBps);
     }
   }
 

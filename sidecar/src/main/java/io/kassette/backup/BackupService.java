@@ -70,17 +70,17 @@ public final class BackupService {
     BucketLayout layout = new BucketLayout(request.cluster());
     List<String> warnings = new ArrayList<>();
     PhaseClock clock = new PhaseClock();
+    BackupCatalog catalog = new BackupCatalog(store, request.cluster());
     try {
       probeWritable(layout);
       clock.lap("probe");
       NodeInfo info = node.describe();
       String manifestKey = layout.nodeManifest(request.backup(), info.hostId());
 
-      ClusterManifest committed = readClusterManifest(layout, request.backup());
+      ClusterManifest committed = catalog.clusterManifest(request.backup());
       if (committed != null) {
         if (committed.nodes().stream().anyMatch(n -> n.hostId().equals(info.hostId()))) {
-          NodeManifest existing =
-              ManifestCodec.fromGzipJson(store.get(manifestKey), NodeManifest.class);
+          NodeManifest existing = catalog.nodeManifest(manifestKey);
           progress.phase(BackupProgress.Phase.DONE);
           return new BackupSummary(
               request.cluster(),
@@ -110,7 +110,7 @@ public final class BackupService {
       TreeSet<String> keyspaces = new TreeSet<>();
       tables.forEach(t -> keyspaces.add(t.keyspace()));
       String schemaVersion = node.schemaVersion();
-      NodeManifest previous = previousManifest(layout, info.hostId());
+      NodeManifest previous = previousManifest(catalog, layout, info.hostId());
       CompletableFuture<Map<String, String>> keyspaceCql =
           keyspaceDefinitions(info, keyspaces, schemaVersion, previous);
       clock.lap("describe");
@@ -122,16 +122,17 @@ public final class BackupService {
       if (missing.size() < tables.size()) {
         warnings.add("reused the snapshot " + tag + " left by an earlier run");
       }
-      boolean cleared = false;
+      List<TableSnapshot> snapshots;
+      NodeManifest manifest;
       try {
         if (!missing.isEmpty()) {
           node.takeSnapshot(tag, missing);
         }
         clock.lap("snapshot");
-        List<TableSnapshot> snapshots = scanner.scan(tag, tables);
+        snapshots = scanner.scan(tag, tables);
         Uploaded uploaded =
             upload(request, layout, info, snapshots, known(previous), progress, clock);
-        NodeManifest manifest =
+        manifest =
             new NodeManifest(
                 NodeManifest.FORMAT,
                 request.backup(),
@@ -151,37 +152,36 @@ public final class BackupService {
             layout.latestPointer(info.hostId()),
             ManifestCodec.json(Map.of("backup", request.backup())));
         if (request.commit()) {
-          new BackupCatalog(store, request.cluster()).commit(request.backup());
+          catalog.commit(request.backup());
         }
         clock.lap("manifest");
+      } finally {
+        // Whatever happened above; a snapshot left behind only costs disk, so failing to clear
+        // it is reported, not fatal: the backup itself may already be committed.
         if (!request.keepSnapshot()) {
           progress.phase(BackupProgress.Phase.CLEANUP);
-          node.clearSnapshot(tag, keyspaces);
-          cleared = true;
-          clock.lap("cleanup");
-        }
-        progress.phase(BackupProgress.Phase.DONE);
-        return new BackupSummary(
-            request.cluster(),
-            request.backup(),
-            info.hostId(),
-            request.mode().wire(),
-            snapshots.size(),
-            manifest.totals(),
-            (System.nanoTime() - start) / 1_000_000,
-            manifestKey,
-            request.commit(),
-            warnings,
-            clock.laps());
-      } finally {
-        if (!cleared && !request.keepSnapshot()) {
           try {
             node.clearSnapshot(tag, keyspaces);
           } catch (NodeException e) {
             LOG.warn("could not clear snapshot {}: {}", tag, e.getMessage());
+            warnings.add("could not clear snapshot " + tag + ": " + e.getMessage());
           }
+          clock.lap("cleanup");
         }
       }
+      progress.phase(BackupProgress.Phase.DONE);
+      return new BackupSummary(
+          request.cluster(),
+          request.backup(),
+          info.hostId(),
+          request.mode().wire(),
+          snapshots.size(),
+          manifest.totals(),
+          (System.nanoTime() - start) / 1_000_000,
+          manifestKey,
+          request.commit(),
+          warnings,
+          clock.laps());
     } catch (NodeException e) {
       throw new BackupException(e.getMessage(), e);
     } catch (IllegalArgumentException e) {
@@ -199,18 +199,8 @@ public final class BackupService {
     store.delete(List.of(probe));
   }
 
-  private ClusterManifest readClusterManifest(BucketLayout layout, String backup)
-      throws IOException {
-    try {
-      return ManifestCodec.fromJson(
-          store.get(layout.clusterManifest(backup)), ClusterManifest.class);
-    } catch (NoSuchObjectException e) {
-      return null;
-    }
-  }
-
   /** One file's plan: where it goes and what is known of what is already stored. */
-  private record Item(TableSnapshot table, SnapshotFile file, SSTableName name) {}
+  private record Item(TableSnapshot table, SnapshotFile file, SSTableName name, String identity) {}
 
   /** What the upload phase produced for the node manifest. */
   private record Uploaded(List<NodeManifest.TableEntry> tables, NodeManifest.Totals totals) {}
@@ -232,12 +222,20 @@ public final class BackupService {
     }
 
     List<Item> items = new ArrayList<>();
+    // One identity per SSTable (all its components share it), so its Digest is read once.
+    Map<Path, String> identities = new HashMap<>();
     for (TableSnapshot t : snapshots) {
       long tableBytes = 0;
       for (SnapshotFile f : t.files()) {
-        String fileName = f.relativePath().substring(f.relativePath().lastIndexOf('/') + 1);
-        var name = SSTableName.parse(fileName).orElse(null);
-        items.add(new Item(t, f, name));
+        String fileName = f.path().getFileName().toString();
+        SSTableName name = SSTableName.parse(fileName).orElse(null);
+        Path sstable = name == null ? f.path() : f.path().resolveSibling(name.descriptor());
+        String identity = identities.get(sstable);
+        if (identity == null) {
+          identity = identity(f, name);
+          identities.put(sstable, identity);
+        }
+        items.add(new Item(t, f, name, identity));
         tableBytes += f.size();
         progress.filesTotal.incrementAndGet();
         progress.bytesTotal.addAndGet(f.size());
@@ -324,49 +322,37 @@ public final class BackupService {
       throws IOException, InterruptedException {
     SnapshotFile file = item.file();
     TableSnapshot t = item.table();
-    String identity = identity(item);
+    String suffix =
+        BucketLayout.fileKey(
+            t.table().keyspace(),
+            t.table().table(),
+            t.tableId(),
+            file.relativePath(),
+            item.identity());
     String checksum = null;
-    String suffix;
     if (item.name() != null && item.name().mutable()) {
       // Content-addressed: the same name may hold other bytes after repair or resampling.
       checksum = Checksums.crc32c(file.path());
-      suffix =
-          BucketLayout.fileKey(
-                  t.table().keyspace(),
-                  t.table().table(),
-                  t.tableId(),
-                  file.relativePath(),
-                  identity)
-              + "."
-              + checksum;
-    } else {
-      suffix =
-          BucketLayout.fileKey(
-              t.table().keyspace(), t.table().table(), t.tableId(), file.relativePath(), identity);
+      suffix += "." + checksum;
     }
     String poolKey = pool + suffix;
     String key = request.mode() == Mode.FULL ? own + suffix : poolKey;
 
-    Long storedSize = stored.get(key);
-    if (storedSize != null && storedSize == file.size()) {
+    // Already stored (for this backup, or in the pool for a full backup's server-side copy):
+    // nothing is uploaded, and the checksum is read from the last manifest when it is there.
+    String storedKey =
+        isStored(stored, key, file) ? key : isStored(stored, poolKey, file) ? poolKey : null;
+    if (storedKey != null) {
       if (checksum == null) {
-        checksum = knownChecksum(known, key, file.size());
+        NodeManifest.FileEntry previous = known.get(storedKey);
+        checksum =
+            previous != null && previous.size() == file.size()
+                ? previous.crc32c()
+                : Checksums.crc32c(file.path()); // stored by an interrupted run: read, not upload
       }
-      if (checksum == null) {
-        checksum = Checksums.crc32c(file.path()); // stored by an interrupted run: read, not upload
+      if (!storedKey.equals(key)) {
+        store.copy(storedKey, key);
       }
-      skipped(progress, t, file);
-      return new NodeManifest.FileEntry(file.relativePath(), key, file.size(), checksum);
-    }
-    Long pooled = stored.get(poolKey);
-    if (request.mode() == Mode.FULL && pooled != null && pooled == file.size()) {
-      if (checksum == null) {
-        checksum = knownChecksum(known, poolKey, file.size());
-      }
-      if (checksum == null) {
-        checksum = Checksums.crc32c(file.path());
-      }
-      store.copy(poolKey, key);
       skipped(progress, t, file);
       return new NodeManifest.FileEntry(file.relativePath(), key, file.size(), checksum);
     }
@@ -448,22 +434,20 @@ public final class BackupService {
     progress.tableDone(t.table().toString(), file.size());
   }
 
-  private static String knownChecksum(
-      Map<String, NodeManifest.FileEntry> known, String key, long size) {
-    NodeManifest.FileEntry e = known.get(key);
-    return e != null && e.size() == size ? e.crc32c() : null;
+  private static boolean isStored(Map<String, Long> stored, String key, SnapshotFile file) {
+    Long size = stored.get(key);
+    return size != null && size == file.size();
   }
 
   /**
    * The SSTable's identity beyond its name: Cassandra's own CRC32 of the Data component, read from
    * the small Digest file, so an unchanged SSTable is recognised without reading its data.
    */
-  private static String identity(Item item) throws IOException {
-    SnapshotFile f = item.file();
-    if (item.name() == null) {
+  private static String identity(SnapshotFile f, SSTableName name) throws IOException {
+    if (name == null) {
       return Checksums.crc32c(f.path());
     }
-    Path digest = f.path().resolveSibling(item.name().fileName("Digest.crc32"));
+    Path digest = f.path().resolveSibling(name.fileName("Digest.crc32"));
     if (Files.isRegularFile(digest)) {
       String value = Files.readString(digest).trim();
       try {
@@ -472,7 +456,7 @@ public final class BackupService {
         // fall through: an unreadable digest is replaced by our own checksum of the data
       }
     }
-    return "c" + Checksums.crc32c(f.path().resolveSibling(item.name().fileName("Data.db")));
+    return "c" + Checksums.crc32c(f.path().resolveSibling(name.fileName("Data.db")));
   }
 
   /**
@@ -504,13 +488,13 @@ public final class BackupService {
   }
 
   /** The node manifest of this node's latest backup, or null when there is none any more. */
-  private NodeManifest previousManifest(BucketLayout layout, String hostId) throws IOException {
+  private NodeManifest previousManifest(BackupCatalog catalog, BucketLayout layout, String hostId)
+      throws IOException {
     try {
       Map<?, ?> pointer =
           ManifestCodec.fromJson(store.get(layout.latestPointer(hostId)), Map.class);
-      String previous = String.valueOf(pointer.get("backup"));
-      return ManifestCodec.fromGzipJson(
-          store.get(layout.nodeManifest(previous, hostId)), NodeManifest.class);
+      return catalog.nodeManifest(
+          layout.nodeManifest(String.valueOf(pointer.get("backup")), hostId));
     } catch (NoSuchObjectException | IllegalArgumentException e) {
       return null; // no earlier backup of this node, or it was purged
     }

@@ -82,12 +82,6 @@ final class BackupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CliOutput.requireParallel(spec, parallel);
-    if (rateLimit < 0) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--rate-limit must be 0 (none) or a positive MiB/s, got " + rateLimit);
-    }
     Mode m;
     try {
       m = Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));

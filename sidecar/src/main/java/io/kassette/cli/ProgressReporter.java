@@ -77,6 +77,9 @@ final class ProgressReporter implements AutoCloseable {
 
   @Override
   public void close() {
+    if (timer.isShutdown()) {
+      return;
+    }
     timer.shutdownNow();
     if (terminal) {
       err.println();

@@ -134,7 +134,6 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CliOutput.requireParallel(spec, parallel);
     RestoreRequest.Mode m;
     try {
       m = RestoreRequest.Mode.valueOf(mode.toUpperCase(Locale.ROOT));

@@ -1,5 +1,6 @@
 package io.kassette.cli;
 
+import io.kassette.backup.BackupRequest;
 import io.kassette.backup.VerifyService;
 import io.kassette.storage.ObjectStore;
 import java.io.PrintWriter;
@@ -43,7 +44,11 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CliOutput.requireParallel(spec, parallel);
+    try {
+      BackupRequest.requireTransferLimits(parallel, 0);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (ObjectStore store = location.open(parallel)) {

@@ -133,8 +133,7 @@ public final class RestoreService {
               .normalize();
       List<Download> downloads = new ArrayList<>();
       for (NodeManifest m : sources) {
-        Path base = load ? staging.resolve(m.node().hostId()) : staging;
-        downloads.addAll(plan(tables, targets, m, base));
+        downloads.addAll(plan(tables, targets, m, stagingBase(staging, m, load)));
       }
       long bytes = downloads.stream().mapToLong(d -> d.file().size()).sum();
       progress.filesTotal.set(downloads.size());
@@ -188,7 +187,7 @@ public final class RestoreService {
         }
         progress.phase(load ? RestoreProgress.Phase.LOAD : RestoreProgress.Phase.IMPORT);
         for (NodeManifest m : sources) {
-          Path base = load ? staging.resolve(m.node().hostId()) : staging;
+          Path base = stagingBase(staging, m, load);
           for (TableRef source : tables) {
             TableRef t = targets.get(source);
             Path dir = base.resolve(t.keyspace()).resolve(t.table());
@@ -389,6 +388,11 @@ public final class RestoreService {
         .replaceFirst(
             "^CREATE (CUSTOM )?INDEX (IF NOT EXISTS )?\"?(\\w+)\"? ON",
             "CREATE $1INDEX IF NOT EXISTS " + to.table() + "_$3 ON");
+  }
+
+  /** Load mode stages each source node apart: the loader streams one node's SSTables at a time. */
+  private static Path stagingBase(Path staging, NodeManifest source, boolean load) {
+    return load ? staging.resolve(source.node().hostId()) : staging;
   }
 
   private static void requireSpace(Path staging, long bytes) throws IOException, BackupException {
