@@ -34,9 +34,15 @@ final class ProgressReporter implements AutoCloseable {
     }
   }
 
-  /** files/bytes done, rate, and what was already stored. */
+  /**
+   * files/bytes done, rate, and what was already stored; null while still preparing, since a line
+   * of zeros says nothing and would only sit above an early validation error.
+   */
   static String backupLine(BackupProgress progress) {
     BackupProgress.Snapshot s = progress.snapshot();
+    if (s.phase() == BackupProgress.Phase.PREPARING) {
+      return null;
+    }
     return String.format(
         Locale.ROOT,
         "%-8s %5.1f%%  %d/%d files  %s / %s  %s/s  (%d files already stored)",
@@ -50,9 +56,12 @@ final class ProgressReporter implements AutoCloseable {
         s.filesSkipped());
   }
 
-  /** files/bytes downloaded and verified, rate. */
+  /** files/bytes downloaded and verified, rate; null while still planning. */
   static String restoreLine(RestoreProgress progress) {
     RestoreProgress.Snapshot s = progress.snapshot();
+    if (s.phase() == RestoreProgress.Phase.PLAN) {
+      return null;
+    }
     return String.format(
         Locale.ROOT,
         "%-8s %5.1f%%  %d/%d files  %s / %s  %s/s",
@@ -67,6 +76,9 @@ final class ProgressReporter implements AutoCloseable {
 
   private void print() {
     String line = this.line.get();
+    if (line == null) {
+      return;
+    }
     if (terminal) {
       err.print("\r" + line + "   ");
     } else {
