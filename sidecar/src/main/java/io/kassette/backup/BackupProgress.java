@@ -32,6 +32,27 @@ public final class BackupProgress {
   final AtomicLong bytesMoved = new AtomicLong();
   private final Map<String, long[]> tables = new ConcurrentHashMap<>();
   private final long startNanos = System.nanoTime();
+  private volatile boolean stopRequested;
+  private volatile boolean keepSnapshotOnStop;
+
+  /**
+   * Asks the run to stop before its next chunk; it then ends with an InterruptedException and
+   * everything already stored stays for a resumed run.
+   *
+   * @param keepSnapshot a pause keeps the snapshot so that the resumed run uploads the same files
+   */
+  public void requestStop(boolean keepSnapshot) {
+    keepSnapshotOnStop = keepSnapshot;
+    stopRequested = true;
+  }
+
+  public boolean stopRequested() {
+    return stopRequested;
+  }
+
+  boolean keepSnapshotOnStop() {
+    return stopRequested && keepSnapshotOnStop;
+  }
 
   public Phase phase() {
     return phase.get();

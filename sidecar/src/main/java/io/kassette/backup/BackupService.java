@@ -12,6 +12,7 @@ import io.kassette.storage.ObjectInfo;
 import io.kassette.storage.ObjectStore;
 import io.kassette.storage.TransferControl;
 import io.kassette.storage.UploadResult;
+import io.kassette.storage.WorkerPool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,7 +30,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -124,6 +124,7 @@ public final class BackupService {
       }
       List<TableSnapshot> snapshots;
       NodeManifest manifest;
+      boolean written = false;
       try {
         if (!missing.isEmpty()) {
           node.takeSnapshot(tag, missing);
@@ -154,11 +155,12 @@ public final class BackupService {
         if (request.commit()) {
           catalog.commit(request.backup());
         }
+        written = true;
         clock.lap("manifest");
       } finally {
         // Whatever happened above; a snapshot left behind only costs disk, so failing to clear
         // it is reported, not fatal: the backup itself may already be committed.
-        if (!request.keepSnapshot()) {
+        if (!request.keepSnapshot() && (written || !progress.keepSnapshotOnStop())) {
           progress.phase(BackupProgress.Phase.CLEANUP);
           try {
             node.clearSnapshot(tag, keyspaces);
@@ -251,14 +253,7 @@ public final class BackupService {
         request.rateLimitMiBps() > 0
             ? RateLimiter.create(request.rateLimitMiBps() * (1 << 20))
             : null;
-    ExecutorService pool0 =
-        Executors.newFixedThreadPool(
-            request.parallel(),
-            r -> {
-              Thread th = new Thread(r, "kassette-upload");
-              th.setDaemon(true);
-              return th;
-            });
+    ExecutorService pool0 = WorkerPool.fixed("kassette-upload", request.parallel());
     Map<TableSnapshot, List<NodeManifest.FileEntry>> entries = new HashMap<>();
     snapshots.forEach(t -> entries.put(t, new ArrayList<>()));
     try {
@@ -276,6 +271,9 @@ public final class BackupService {
           NodeManifest.FileEntry entry = f.get();
           entries.get(futures.get(f).table()).add(entry);
         } catch (ExecutionException e) {
+          if (progress.stopRequested()) {
+            throw new InterruptedException("backup " + request.backup() + " stopped");
+          }
           Throwable cause = e.getCause();
           Item item = futures.get(f);
           throw new BackupException(
@@ -287,7 +285,7 @@ public final class BackupService {
         }
       }
     } finally {
-      pool0.shutdownNow();
+      WorkerPool.stop(pool0);
     }
     clock.lap("upload");
 
@@ -370,7 +368,8 @@ public final class BackupService {
                 if (pos > before) {
                   progress.bytesMoved.addAndGet(pos - before);
                 }
-              });
+              },
+              progress::stopRequested);
       try {
         UploadResult result = store.upload(key, file.path(), control);
         if (result.size() != file.size()) {
@@ -384,6 +383,9 @@ public final class BackupService {
       } catch (NoSuchFileException | IllegalArgumentException e) {
         throw e;
       } catch (IOException e) {
+        if (progress.stopRequested()) {
+          throw new InterruptedException("stopped during the upload of " + file.relativePath());
+        }
         last = e;
         if (attempt < ATTEMPTS) {
           long wait = retryBaseMillis << (attempt - 1);

@@ -151,13 +151,8 @@ final class RestoreCommand implements Callable<Integer> {
           new java.util.LinkedHashMap<>();
       java.util.Map<String, String> replicationMap = new java.util.LinkedHashMap<>();
       for (String r : replication) {
-        java.util.regex.Matcher rm =
-            java.util.regex.Pattern.compile("(\\w+)=(\\{[\\w\\s':,.-]*\\})").matcher(r.trim());
-        if (!rm.matches()) {
-          throw new IllegalArgumentException(
-              "--replication '" + r + "' is invalid: use keyspace={'class':'...', ...}");
-        }
-        replicationMap.put(rm.group(1), rm.group(2));
+        var e = RestoreRequest.replication(r);
+        replicationMap.put(e.getKey(), e.getValue());
       }
       for (String r : renames) {
         var e = RestoreRequest.rename(r);

@@ -24,6 +24,23 @@ public final class RestoreProgress {
   final AtomicLong filesDone = new AtomicLong();
   final AtomicLong bytesDone = new AtomicLong();
   private final long startNanos = System.nanoTime();
+  private volatile boolean stopRequested;
+
+  /**
+   * Asks the run to stop before its next chunk. Honoured until the download ends: once tables are
+   * truncated, the import runs to its end rather than leave a table half restored.
+   */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  public boolean stopRequested() {
+    return stopRequested;
+  }
+
+  public Phase phase() {
+    return phase.get();
+  }
 
   void phase(Phase p) {
     phase.set(p);

@@ -51,6 +51,20 @@ public record RestoreRequest(
         new io.kassette.node.TableRef(m.group(3), m.group(4)));
   }
 
+  /**
+   * Parses {@code keyspace={'class':'...', ...}}; throws naming the bad value. Only a replication
+   * map's alphabet passes, since the value is spliced into a CREATE KEYSPACE statement.
+   */
+  public static java.util.Map.Entry<String, String> replication(String text) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\w+)=(\\{[\\w\\s':,.-]*\\})").matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "--replication '" + text + "' is invalid: use keyspace={'class':'...', ...}");
+    }
+    return java.util.Map.entry(m.group(1), m.group(2));
+  }
+
   /** How the files reach the tables. */
   public enum Mode {
     /** import when this node is in the backup (host id or tokens), load otherwise */

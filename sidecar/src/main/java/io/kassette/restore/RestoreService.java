@@ -14,6 +14,7 @@ import io.kassette.storage.Checksums;
 import io.kassette.storage.ObjectKeys;
 import io.kassette.storage.ObjectStore;
 import io.kassette.storage.TransferControl;
+import io.kassette.storage.WorkerPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -179,6 +179,10 @@ public final class RestoreService {
       try {
         progress.phase(RestoreProgress.Phase.DOWNLOAD);
         download(downloads, request, progress);
+        if (progress.stopRequested()) {
+          throw new InterruptedException(
+              "restore " + request.backup() + " stopped before truncate");
+        }
         if (request.truncate()) {
           progress.phase(RestoreProgress.Phase.TRUNCATE);
           for (TableRef t : tables) {
@@ -422,10 +426,11 @@ public final class RestoreService {
         request.rateLimitMiBps() > 0
             ? RateLimiter.create(request.rateLimitMiBps() * (1 << 20))
             : null;
-    TransferControl control = new TransferControl(limiter, progress.bytesDone::addAndGet);
+    TransferControl control =
+        new TransferControl(limiter, progress.bytesDone::addAndGet, progress::stopRequested);
     List<Download> ordered = new ArrayList<>(downloads);
     ordered.sort(Comparator.comparingLong((Download d) -> d.file().size()).reversed());
-    ExecutorService pool = Executors.newFixedThreadPool(request.parallel());
+    ExecutorService pool = WorkerPool.fixed("kassette-download", request.parallel());
     try {
       List<Future<Void>> futures = new ArrayList<>();
       for (Download d : ordered) {
@@ -441,13 +446,16 @@ public final class RestoreService {
         try {
           f.get();
         } catch (ExecutionException e) {
+          if (progress.stopRequested()) {
+            throw new InterruptedException("restore " + request.backup() + " stopped");
+          }
           Throwable cause = e.getCause();
           throw new BackupException(
               cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
         }
       }
     } finally {
-      pool.shutdownNow();
+      WorkerPool.stop(pool);
     }
   }
 

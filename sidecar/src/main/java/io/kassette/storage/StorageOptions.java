@@ -67,6 +67,23 @@ public record StorageOptions(
         d.maxConcurrency());
   }
 
+  /** The same options with room for {@code n} transfers at once. */
+  public StorageOptions withMaxConcurrency(int n) {
+    return new StorageOptions(
+        s3Region,
+        s3Endpoint,
+        s3PathStyle,
+        s3AccessKeyId,
+        s3SecretAccessKey,
+        s3Sse,
+        s3KmsKeyId,
+        gcsCredentialsFile,
+        gcsEndpoint,
+        gcsProject,
+        partSizeBytes,
+        Math.max(1, n));
+  }
+
   public StorageOptions withS3(URI endpoint, String accessKeyId, String secretAccessKey) {
     return new StorageOptions(
         s3Region,
