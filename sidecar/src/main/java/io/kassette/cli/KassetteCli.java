@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       CommitCommand.class,
       RestoreCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class KassetteCli implements Runnable {

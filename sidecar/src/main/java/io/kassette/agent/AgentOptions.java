@@ -1,0 +1,26 @@
+package io.kassette.agent;
+
+import io.kassette.storage.StorageOptions;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the agent serves.
+ *
+ * @param tlsCertificate PEM certificate chain; null with {@code tlsKey} null for plain HTTP
+ * @param stateDir where operations are journaled (survives a container restart on a volume)
+ * @param httpThreads threads answering requests; requests beyond them wait, memory stays bounded
+ * @param maxParallel the largest {@code parallel} a request may ask for
+ * @param stopWait how long a pause, cancel or SIGTERM waits for a run to stop
+ */
+public record AgentOptions(
+    InetSocketAddress listen,
+    Path tokenFile,
+    Path tlsCertificate,
+    Path tlsKey,
+    Path stateDir,
+    int httpThreads,
+    int maxParallel,
+    StorageOptions storage,
+    Duration stopWait) {}

@@ -1,0 +1,181 @@
+package io.kassette.cli;
+
+import io.kassette.agent.AgentOptions;
+import io.kassette.agent.AgentServer;
+import io.kassette.agent.NodeConnector;
+import io.kassette.node.CqlSchema;
+import io.kassette.node.NodeAccess;
+import io.kassette.node.NodeException;
+import io.kassette.restore.BulkLoader;
+import io.kassette.storage.StorageOptions;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kassette serve}: the sidecar agent the operator drives over {@code /v1}. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the /v1 API beside the node: backups and restores started by the operator,",
+      "authenticated by a bearer token; /healthz, /readyz and /metrics stay open.",
+      "SIGTERM pauses the running operation; a re-sent start continues it."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Mixin NodeOptions node;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--listen",
+      defaultValue = "0.0.0.0",
+      paramLabel = "ADDRESS",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8090",
+      paramLabel = "PORT",
+      description = "Port (default: ${DEFAULT-VALUE}; 0 for any free port).")
+  int port;
+
+  @Option(
+      names = "--token-file",
+      required = true,
+      paramLabel = "FILE",
+      description = "File holding the bearer token (a mounted Secret); re-read when it changes.")
+  Path tokenFile;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      description = "Certificate chain for HTTPS (with --tls-key); plain HTTP without.")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      description = "Private key for HTTPS (PKCS#8 or PKCS#1).")
+  Path tlsKey;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "Where operations are journaled across restarts (default: ${DEFAULT-VALUE}).",
+      defaultValue = "${java.io.tmpdir}/kassette-agent")
+  Path stateDir;
+
+  @Option(
+      names = "--http-threads",
+      defaultValue = "4",
+      paramLabel = "N",
+      description = "Threads answering requests (default: ${DEFAULT-VALUE}).")
+  int httpThreads;
+
+  @Option(
+      names = "--max-parallel",
+      defaultValue = "16",
+      paramLabel = "N",
+      description = "Largest 'parallel' a request may ask for (default: ${DEFAULT-VALUE}).")
+  int maxParallel;
+
+  @Option(
+      names = "--loader-lib",
+      paramLabel = "DIR",
+      description =
+          "Cassandra's lib/ directory, for restores in load mode (or KASSETTE_CASSANDRA_LIB).")
+  Path loaderLib;
+
+  @Option(
+      names = "--storage-port",
+      defaultValue = "7000",
+      paramLabel = "PORT",
+      description = "The cluster's internode port, for load mode (default: ${DEFAULT-VALUE}).")
+  int storagePort;
+
+  @Option(
+      names = "--stop-wait",
+      defaultValue = "60",
+      paramLabel = "SECONDS",
+      description =
+          "How long pause, cancel and SIGTERM wait for a run to stop (default: ${DEFAULT-VALUE}).")
+  int stopWaitSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
+    if (httpThreads < 1 || maxParallel < 1 || maxParallel > 256) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--http-threads must be at least 1, --max-parallel 1 to 256");
+    }
+    Path lib = loaderLib;
+    if (lib == null && System.getenv("KASSETTE_CASSANDRA_LIB") != null) {
+      lib = Path.of(System.getenv("KASSETTE_CASSANDRA_LIB"));
+    }
+    BulkLoader loader = lib == null ? null : new BulkLoader(lib, node.cqlEndpoint(), storagePort);
+    NodeConnector connector =
+        new NodeConnector() {
+          @Override
+          public NodeAccess connect() throws NodeException {
+            return node.connect();
+          }
+
+          @Override
+          public CqlSchema cqlSchema() {
+            return node.cqlSchema();
+          }
+
+          @Override
+          public BulkLoader loader() {
+            return loader;
+          }
+
+          @Override
+          public List<Path> dataDirectories() {
+            return List.copyOf(node.dataDirs);
+          }
+        };
+    AgentOptions options =
+        new AgentOptions(
+            new InetSocketAddress(listen, port),
+            tokenFile,
+            tlsCert,
+            tlsKey,
+            stateDir,
+            httpThreads,
+            maxParallel,
+            StorageOptions.fromEnvironment(System.getenv()),
+            Duration.ofSeconds(stopWaitSeconds));
+    AgentServer agent = AgentServer.start(options, connector);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  agent.close();
+                  stopped.countDown();
+                },
+                "kassette-shutdown"));
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        "kassette agent listening on %s://%s:%d%n",
+        tlsCert != null ? "https" : "http",
+        agent.address().getHostString(),
+        agent.address().getPort());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,103 @@
+package io.kassette.it;
+
+import io.kassette.api.HttpSidecarClient;
+import io.kassette.api.SidecarClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real agent, {@code java -jar kassette-sidecar.jar serve}, as a child process: killed with
+ * SIGKILL or stopped with SIGTERM like a container.
+ */
+final class AgentProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on (https?)://[^:]+:(\\d+)");
+
+  private final Process process;
+  private final Path out;
+  private final Path err;
+  final URI base;
+
+  private AgentProcess(Process process, Path out, Path err, URI base) {
+    this.process = process;
+    this.out = out;
+    this.err = err;
+    this.base = base;
+  }
+
+  /** Starts the agent on a free port and waits until it listens. */
+  static AgentProcess start(Path workDir, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    Files.createDirectories(workDir);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-jar");
+    cmd.add(CliProcess.jar().toString());
+    cmd.add("serve");
+    cmd.addAll(List.of("--listen", "127.0.0.1", "--port", "0"));
+    cmd.addAll(List.of(args));
+    String stamp = Long.toString(System.nanoTime());
+    Path out = workDir.resolve("agent-" + stamp + ".out");
+    Path err = workDir.resolve("agent-" + stamp + ".err");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      Matcher m = LISTENING.matcher(Files.readString(out));
+      if (m.find()) {
+        return new AgentProcess(p, out, err, URI.create(m.group(1) + "://127.0.0.1:" + m.group(2)));
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException(
+            "agent exited with " + p.exitValue() + ": " + Files.readString(err));
+      }
+      Thread.sleep(50);
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("agent did not listen in 60 s: " + Files.readString(err));
+  }
+
+  SidecarClient client(String token) {
+    return HttpSidecarClient.builder(base, () -> token)
+        .requestTimeout(Duration.ofSeconds(90))
+        .build();
+  }
+
+  /** SIGKILL: no shutdown hook runs, as when a node is lost or the container is OOM-killed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, and the exit code once the agent has paused its work and exited. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(90, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("agent ignored SIGTERM for 90 s");
+    }
+    return process.exitValue();
+  }
+
+  String log() throws IOException {
+    return Files.readString(out) + Files.readString(err);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
