@@ -1,0 +1,319 @@
+package io.kassette.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import io.kassette.api.BackupOperationRequest;
+import io.kassette.api.ErrorCause;
+import io.kassette.api.HttpSidecarClient;
+import io.kassette.api.Operation;
+import io.kassette.api.OperationKind;
+import io.kassette.api.OperationState;
+import io.kassette.api.PemFiles;
+import io.kassette.api.SidecarClient;
+import io.kassette.api.SidecarException;
+import io.kassette.node.CqlSchema;
+import io.kassette.node.NodeAccess;
+import io.kassette.node.NodeException;
+import io.kassette.restore.BulkLoader;
+import io.kassette.storage.StorageOptions;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent in-process with no database behind it (its node connector refuses, as a node that is
+ * down does): what it answers without a node, TLS from PEM files, token rotation, the journal.
+ * Everything with a node is in {@code AgentIT}, against a real Cassandra.
+ */
+class AgentServerTest {
+  static final String TOKEN = "test-token-0123456789abcdef";
+
+  @TempDir Path tmp;
+  AgentServer agent;
+
+  @AfterEach
+  void stop() {
+    if (agent != null) {
+      agent.close();
+    }
+  }
+
+  /** A node that is down: every connection is refused. */
+  static final NodeConnector NO_NODE =
+      new NodeConnector() {
+        @Override
+        public NodeAccess connect() throws NodeException {
+          throw new NodeException("cannot reach JMX at 127.0.0.1:1: Connection refused");
+        }
+
+        @Override
+        public CqlSchema cqlSchema() {
+          return null;
+        }
+
+        @Override
+        public BulkLoader loader() {
+          return null;
+        }
+
+        @Override
+        public List<Path> dataDirectories() {
+          return List.of();
+        }
+      };
+
+  AgentServer start(Path tokenFile, Path cert, Path key) throws Exception {
+    agent =
+        AgentServer.start(
+            new AgentOptions(
+                new InetSocketAddress("127.0.0.1", 0),
+                tokenFile,
+                cert,
+                key,
+                tmp.resolve("state"),
+                2,
+                16,
+                StorageOptions.defaults(),
+                Duration.ofSeconds(10)),
+            NO_NODE);
+    return agent;
+  }
+
+  Path token(String value) throws Exception {
+    return Files.writeString(tmp.resolve("token"), value + "\n");
+  }
+
+  URI base(String scheme) {
+    return URI.create(scheme + "://127.0.0.1:" + agent.address().getPort());
+  }
+
+  HttpResponse<String> send(String method, String path, String token, String body)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base("http").resolve(path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void withoutItsNodeTheAgentIsAliveButNotReadyAndSaysWhy() throws Exception {
+    start(token(TOKEN), null, null);
+    assertThat(send("GET", "/healthz", null, null).statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = send("GET", "/readyz", null, null);
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).contains("Connection refused");
+    HttpResponse<String> node = send("GET", "/v1/node", TOKEN, null);
+    assertThat(node.statusCode()).isEqualTo(503);
+    assertThat(node.body()).contains("node not reachable");
+  }
+
+  @Test
+  void wrongMethodsRoutesAndSizesAreRefused() throws Exception {
+    start(token(TOKEN), null, null);
+    assertThat(send("DELETE", "/v1/node", TOKEN, null).statusCode()).isEqualTo(405);
+    assertThat(send("GET", "/v1/nothing", TOKEN, null).statusCode()).isEqualTo(404);
+    assertThat(send("GET", "/v2/node", TOKEN, null).statusCode()).isEqualTo(404);
+    assertThat(send("POST", "/v1/backup-operations/x/explode", TOKEN, null).statusCode())
+        .isEqualTo(404);
+    char[] big = new char[(1 << 20) + 10];
+    Arrays.fill(big, ' ');
+    assertThat(send("POST", "/v1/backup-operations", TOKEN, new String(big)).statusCode())
+        .isEqualTo(413);
+    HttpResponse<String> empty = send("POST", "/v1/backup-operations", TOKEN, "");
+    assertThat(empty.statusCode()).isEqualTo(400);
+    assertThat(empty.body()).contains("JSON request body is required");
+    HttpResponse<String> missing =
+        send("POST", "/v1/backup-operations", TOKEN, "{\"name\":\"b1\",\"cluster\":\"c1\"}");
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(missing.body()).contains("\"field\":\"location\"");
+    HttpResponse<String> glob =
+        send(
+            "POST",
+            "/v1/backup-operations",
+            TOKEN,
+            "{\"name\":\"b1\",\"cluster\":\"c1\",\"location\":\"file:///tmp/x\",\"mode\":\"partial\"}");
+    assertThat(glob.statusCode()).isEqualTo(400);
+    assertThat(glob.body()).contains("\"field\":\"mode\"").contains("differential or full");
+  }
+
+  @Test
+  void aRotatedTokenTakesEffectWithoutARestart() throws Exception {
+    Path file = token(TOKEN);
+    start(file, null, null);
+    assertThat(send("GET", "/v1/operations", TOKEN, null).statusCode()).isEqualTo(200);
+    String rotated = "rotated-token-9876543210fedcba";
+    Files.writeString(file, rotated);
+    Files.setLastModifiedTime(
+        file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+    assertThat(send("GET", "/v1/operations", TOKEN, null).statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/v1/operations", rotated, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aShortTokenIsRefusedAtStart() throws Exception {
+    assertThatThrownBy(() -> start(token("short"), null, null))
+        .hasMessageContaining("shorter than 16 characters");
+  }
+
+  @Test
+  void aFailedOperationNamesItsCauseCountsItAndSurvivesARestart() throws Exception {
+    start(token(TOKEN), null, null);
+    SidecarClient client = HttpSidecarClient.builder(base("http"), () -> TOKEN).build();
+    String location = "file://" + tmp.resolve("bucket");
+    Operation started =
+        client.startBackup(BackupOperationRequest.of("b1", location, "c1").withCommit(true));
+    Operation failed =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> client.get(OperationKind.BACKUP, "b1"), o -> !o.state().active());
+    assertThat(failed.state()).isEqualTo(OperationState.FAILED);
+    assertThat(failed.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.cause()).isEqualTo(ErrorCause.NODE);
+              assertThat(e.message()).contains("Connection refused");
+            });
+    HttpResponse<String> metrics = send("GET", "/metrics", null, null);
+    assertThat(metrics.body())
+        .contains("kassette_operation_errors_total{cause=\"node\",kind=\"backup\"} 1.0")
+        .contains("kassette_operations_in_flight{kind=\"backup\"} 0.0");
+
+    agent.close();
+    start(tmp.resolve("token"), null, null);
+    SidecarClient again = HttpSidecarClient.builder(base("http"), () -> TOKEN).build();
+    Operation remembered = again.get(OperationKind.BACKUP, "b1");
+    assertThat(remembered.id()).isEqualTo(started.id());
+    assertThat(remembered.state()).isEqualTo(OperationState.FAILED);
+    assertThat(remembered.errors()).hasSize(1);
+  }
+
+  @Test
+  void servesHttpsFromPemFilesAndTheClientTrustsOnlyItsCa() throws Exception {
+    Path[] pem = selfSigned(false);
+    start(token(TOKEN), pem[0], pem[1]);
+    SSLContext trust = PemFiles.trusting(pem[0]);
+    SidecarClient client =
+        HttpSidecarClient.builder(base("https"), () -> TOKEN).sslContext(trust).build();
+    assertThat(client.operations()).isEmpty();
+
+    SidecarClient untrusting =
+        HttpSidecarClient.builder(base("https"), () -> TOKEN)
+            .connectAttempts(1, Duration.ZERO)
+            .build();
+    SidecarException refused = catchThrowableOfType(SidecarException.class, untrusting::operations);
+    assertThat(refused.status()).isZero();
+    assertThat(refused.getMessage()).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void aPkcs1RsaKeyAsCertManagerWritesItWorksToo() throws Exception {
+    Path[] pem = selfSigned(true);
+    start(token(TOKEN), pem[0], pem[1]);
+    SidecarClient client =
+        HttpSidecarClient.builder(base("https"), () -> TOKEN)
+            .sslContext(PemFiles.trusting(pem[0]))
+            .build();
+    assertThat(client.operations()).isEmpty();
+  }
+
+  @Test
+  void anUnreachableAgentIsRetriedThenReportedWithoutTheToken() throws Exception {
+    start(token(TOKEN), null, null);
+    URI gone = base("http");
+    agent.close();
+    agent = null;
+    SidecarClient client =
+        HttpSidecarClient.builder(gone, () -> TOKEN)
+            .connectAttempts(3, Duration.ofMillis(10))
+            .build();
+    SidecarException e = catchThrowableOfType(SidecarException.class, client::node);
+    assertThat(e.status()).isZero();
+    assertThat(e.getMessage()).contains("unreachable after 3 attempts").doesNotContain(TOKEN);
+  }
+
+  /** A self-signed certificate for 127.0.0.1 made with the JDK's keytool, as PEM files. */
+  Path[] selfSigned(boolean pkcs1) throws Exception {
+    Path store = tmp.resolve("tls.p12");
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "agent",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=kassette-agent",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(output).isZero();
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(store)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    Certificate cert = ks.getCertificate("agent");
+    PrivateKey key = (PrivateKey) ks.getKey("agent", "changeit".toCharArray());
+    byte[] der = key.getEncoded();
+    String type = "PRIVATE KEY";
+    if (pkcs1) {
+      // PKCS#8 of a 2048-bit RSA key: 4-byte SEQUENCE header, version (3), algorithm (15),
+      // 4-byte OCTET STRING header, then the PKCS#1 key itself.
+      der = Arrays.copyOfRange(der, 26, der.length);
+      type = "RSA PRIVATE KEY";
+    }
+    Path certFile = tmp.resolve("tls.crt");
+    Path keyFile = tmp.resolve("tls.key");
+    Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()));
+    Files.writeString(keyFile, pem(type, der));
+    return new Path[] {certFile, keyFile};
+  }
+
+  static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+}
