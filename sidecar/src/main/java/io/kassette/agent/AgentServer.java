@@ -148,9 +148,10 @@ public final class AgentServer implements AutoCloseable {
     AgentServer agent = new AgentServer(options, node);
     agent.server.start();
     LOG.info(
-        "kassette agent listening on {}://{}",
+        "kassette agent listening on {}://{}:{}",
         options.tlsCertificate() != null ? "https" : "http",
-        agent.address());
+        agent.address().getHostString(),
+        agent.address().getPort());
     return agent;
   }
 

@@ -52,11 +52,6 @@ final class BackupRun implements EngineRun {
   @Override
   public OperationProgress progress() {
     BackupProgress.Snapshot s = progress.snapshot();
-    Map<String, OperationProgress.TableProgress> tables = new TreeMap<>();
-    s.tables()
-        .forEach(
-            (k, v) ->
-                tables.put(k, new OperationProgress.TableProgress(v.bytesTotal(), v.bytesDone())));
     return new OperationProgress(
         s.filesTotal(),
         s.filesDone(),
@@ -66,7 +61,16 @@ final class BackupRun implements EngineRun {
         s.bytesSkipped(),
         s.rateBytesPerSecond(),
         s.percent(),
-        tables);
+        tables(s.tables()));
+  }
+
+  static Map<String, OperationProgress.TableProgress> tables(
+      Map<String, BackupProgress.TableProgress> engine) {
+    Map<String, OperationProgress.TableProgress> tables = new TreeMap<>();
+    engine.forEach(
+        (k, v) ->
+            tables.put(k, new OperationProgress.TableProgress(v.bytesTotal(), v.bytesDone())));
+    return tables;
   }
 
   @Override

@@ -71,7 +71,7 @@ final class RestoreRun implements EngineRun {
         0,
         s.rateBytesPerSecond(),
         percent,
-        Map.of());
+        BackupRun.tables(s.tables()));
   }
 
   @Override

@@ -1,8 +1,6 @@
 package io.kassette.backup;
 
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,7 +28,7 @@ public final class BackupProgress {
   final AtomicLong filesSkipped = new AtomicLong();
   final AtomicLong bytesSkipped = new AtomicLong();
   final AtomicLong bytesMoved = new AtomicLong();
-  private final Map<String, long[]> tables = new ConcurrentHashMap<>();
+  private final TableCounters tables = new TableCounters();
   private final long startNanos = System.nanoTime();
   private volatile boolean stopRequested;
   private volatile boolean keepSnapshotOnStop;
@@ -63,27 +61,16 @@ public final class BackupProgress {
   }
 
   void addTable(String table, long bytes) {
-    tables.put(table, new long[] {bytes, 0});
+    tables.add(table, bytes);
   }
 
   void tableDone(String table, long bytes) {
-    long[] t = tables.get(table);
-    if (t != null) {
-      synchronized (t) {
-        t[1] += bytes;
-      }
-    }
+    tables.done(table, bytes);
   }
 
   /** An immutable view for printing or serialising. */
   public Snapshot snapshot() {
-    Map<String, TableProgress> perTable = new TreeMap<>();
-    tables.forEach(
-        (k, v) -> {
-          synchronized (v) {
-            perTable.put(k, new TableProgress(v[0], v[1]));
-          }
-        });
+    Map<String, TableProgress> perTable = tables.snapshot();
     double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
     return new Snapshot(
         phase.get(),

@@ -23,6 +23,7 @@ public final class RestoreProgress {
   final AtomicLong bytesTotal = new AtomicLong();
   final AtomicLong filesDone = new AtomicLong();
   final AtomicLong bytesDone = new AtomicLong();
+  final io.kassette.backup.TableCounters tables = new io.kassette.backup.TableCounters();
   private final long startNanos = System.nanoTime();
   private volatile boolean stopRequested;
 
@@ -54,7 +55,8 @@ public final class RestoreProgress {
         bytesTotal.get(),
         filesDone.get(),
         bytesDone.get(),
-        bytesDone.get() / seconds);
+        bytesDone.get() / seconds,
+        tables.snapshot());
   }
 
   /** Downloaded files and bytes against the totals. */
@@ -64,5 +66,6 @@ public final class RestoreProgress {
       long bytesTotal,
       long filesDone,
       long bytesDone,
-      double rateBytesPerSecond) {}
+      double rateBytesPerSecond,
+      java.util.Map<String, io.kassette.backup.BackupProgress.TableProgress> tables) {}
 }

@@ -138,6 +138,7 @@ public final class RestoreService {
       long bytes = downloads.stream().mapToLong(d -> d.file().size()).sum();
       progress.filesTotal.set(downloads.size());
       progress.bytesTotal.set(bytes);
+      downloads.forEach(d -> progress.tables.add(d.table().toString(), d.file().size()));
       List<String> ddl = schemaToCreate(request, info, keyspaceCql, targets, backedUp);
       List<String> names =
           tables.stream()
@@ -439,6 +440,7 @@ public final class RestoreService {
                 () -> {
                   fetch(d, control);
                   progress.filesDone.incrementAndGet();
+                  progress.tables.done(d.table().toString(), d.file().size());
                   return null;
                 }));
       }

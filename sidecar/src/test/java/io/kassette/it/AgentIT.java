@@ -569,6 +569,7 @@ class AgentIT {
     Operation done =
         awaitState(client, OperationKind.RESTORE, "restore-users-1", OperationState.SUCCEEDED);
     assertThat(done.progress().filesDone()).isPositive();
+    assertThat(done.progress().tables()).containsKey("app.users");
     assertThat(users()).isEqualTo(before);
   }
 
