@@ -15,6 +15,8 @@ package io.kassette.api;
  * @param commit write the cluster manifest when done (a one-node cluster); the operator commits
  *     multi-node backups with {@code /v1/backups/{backup}/commit} instead
  * @param keepSnapshot leave the snapshot on the node afterwards
+ * @param snapshotOnly take the backup's snapshot and stop: the operator snapshots every node first,
+ *     at nearly the same moment, then runs the uploads (which reuse the snapshot) node by node
  */
 public record BackupOperationRequest(
     String name,
@@ -25,7 +27,8 @@ public record BackupOperationRequest(
     Integer parallel,
     Double rateLimitMiBps,
     Boolean commit,
-    Boolean keepSnapshot) {
+    Boolean keepSnapshot,
+    Boolean snapshotOnly) {
 
   public BackupOperationRequest {
     mode = mode == null ? "differential" : mode;
@@ -33,21 +36,41 @@ public record BackupOperationRequest(
     rateLimitMiBps = rateLimitMiBps == null ? 0.0 : rateLimitMiBps;
     commit = commit != null && commit;
     keepSnapshot = keepSnapshot != null && keepSnapshot;
+    snapshotOnly = snapshotOnly != null && snapshotOnly;
   }
 
   /** A request with the defaults for everything but where and what. */
   public static BackupOperationRequest of(String name, String location, String cluster) {
-    return new BackupOperationRequest(name, location, cluster, null, null, null, null, null, null);
+    return new BackupOperationRequest(
+        name, location, cluster, null, null, null, null, null, null, null);
   }
 
   public BackupOperationRequest withKeyspaces(String globs) {
     return new BackupOperationRequest(
-        name, location, cluster, globs, mode, parallel, rateLimitMiBps, commit, keepSnapshot);
+        name,
+        location,
+        cluster,
+        globs,
+        mode,
+        parallel,
+        rateLimitMiBps,
+        commit,
+        keepSnapshot,
+        snapshotOnly);
   }
 
   public BackupOperationRequest withRateLimit(double mibPerSecond) {
     return new BackupOperationRequest(
-        name, location, cluster, keyspaces, mode, parallel, mibPerSecond, commit, keepSnapshot);
+        name,
+        location,
+        cluster,
+        keyspaces,
+        mode,
+        parallel,
+        mibPerSecond,
+        commit,
+        keepSnapshot,
+        snapshotOnly);
   }
 
   public BackupOperationRequest withCommit(boolean commitWhenDone) {
@@ -60,11 +83,49 @@ public record BackupOperationRequest(
         parallel,
         rateLimitMiBps,
         commitWhenDone,
-        keepSnapshot);
+        keepSnapshot,
+        snapshotOnly);
+  }
+
+  public BackupOperationRequest withSnapshotOnly(boolean only) {
+    return new BackupOperationRequest(
+        name,
+        location,
+        cluster,
+        keyspaces,
+        mode,
+        parallel,
+        rateLimitMiBps,
+        commit,
+        keepSnapshot,
+        only);
+  }
+
+  public BackupOperationRequest withMode(String backupMode) {
+    return new BackupOperationRequest(
+        name,
+        location,
+        cluster,
+        keyspaces,
+        backupMode,
+        parallel,
+        rateLimitMiBps,
+        commit,
+        keepSnapshot,
+        snapshotOnly);
   }
 
   public BackupOperationRequest withParallel(int files) {
     return new BackupOperationRequest(
-        name, location, cluster, keyspaces, mode, files, rateLimitMiBps, commit, keepSnapshot);
+        name,
+        location,
+        cluster,
+        keyspaces,
+        mode,
+        files,
+        rateLimitMiBps,
+        commit,
+        keepSnapshot,
+        snapshotOnly);
   }
 }

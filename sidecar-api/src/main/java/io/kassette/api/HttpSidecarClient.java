@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -163,6 +164,25 @@ public final class HttpSidecarClient implements SidecarClient {
   public CommitResult commit(String backup, CommitRequest request) {
     return call(
         "POST", "/v1/backups/" + encode(backup) + "/commit", request, type(CommitResult.class));
+  }
+
+  @Override
+  public DeletionResult deleteBackup(String backup, String location, String cluster) {
+    return call(
+        "DELETE",
+        "/v1/backups/"
+            + encode(backup)
+            + "?location="
+            + encode(location)
+            + "&cluster="
+            + encode(cluster),
+        null,
+        type(DeletionResult.class));
+  }
+
+  @Override
+  public void clearSnapshot(String tag) {
+    call("DELETE", "/v1/snapshots/" + encode(tag), null, type(Map.class));
   }
 
   private static String operationPath(OperationKind kind, String name) {

@@ -29,4 +29,10 @@ public interface SidecarClient {
   BackupListing backups(String location, String cluster, boolean includeIncomplete);
 
   CommitResult commit(String backup, CommitRequest request);
+
+  /** Deletes a backup's data from a location (commit marker first); harmless when repeated. */
+  DeletionResult deleteBackup(String backup, String location, String cluster);
+
+  /** Clears a snapshot Kassette took ({@code kassette-<backup>}) on this node. */
+  void clearSnapshot(String tag);
 }

@@ -15,12 +15,15 @@ import io.kassette.api.BackupListing;
 import io.kassette.api.BackupOperationRequest;
 import io.kassette.api.CommitRequest;
 import io.kassette.api.CommitResult;
+import io.kassette.api.DeletionResult;
 import io.kassette.api.NodeDescription;
 import io.kassette.api.OperationKind;
 import io.kassette.api.PemFiles;
 import io.kassette.api.RestoreOperationRequest;
 import io.kassette.backup.BackupCatalog;
+import io.kassette.backup.BackupDeletion;
 import io.kassette.backup.BackupException;
+import io.kassette.backup.BackupService;
 import io.kassette.backup.BucketLayout;
 import io.kassette.backup.ClusterManifest;
 import io.kassette.backup.NodeManifest;
@@ -89,6 +92,7 @@ public final class AgentServer implements AutoCloseable {
                     BackupOperationRequest r = (BackupOperationRequest) request;
                     yield new BackupRun(
                         requests.backup(r),
+                        r.snapshotOnly(),
                         StorageLocation.parse(r.location()),
                         storage(r.parallel()),
                         node,
@@ -271,11 +275,20 @@ public final class AgentServer implements AutoCloseable {
           requireMethod(method, "GET");
           return new Answer(200, listBackups(query(ex)));
         }
+        if (parts.size() == 2) {
+          requireMethod(method, "DELETE");
+          return new Answer(200, deleteBackup(parts.get(1), query(ex)));
+        }
         if (parts.size() == 3 && parts.get(2).equals("commit")) {
           requireMethod(method, "POST");
           return new Answer(200, commit(parts.get(1), body(ex, CommitRequest.class)));
         }
         throw ApiException.notFound("no route " + path);
+      }
+      case "snapshots" -> {
+        requireParts(parts, 2, path);
+        requireMethod(method, "DELETE");
+        return new Answer(200, clearSnapshot(parts.get(1)));
       }
       default -> throw ApiException.notFound("no route " + path);
     }
@@ -480,6 +493,43 @@ public final class AgentServer implements AutoCloseable {
       return new BackupListing(entries);
     } catch (io.kassette.storage.StorageException e) {
       throw new ApiException(502, "storage: " + e.getMessage(), "location", null);
+    }
+  }
+
+  private DeletionResult deleteBackup(String backup, Map<String, String> query)
+      throws ApiException, IOException {
+    EngineRequests.field("backup", () -> BucketLayout.requireName("backup", backup));
+    String cluster = query.get("cluster");
+    EngineRequests.field("cluster", () -> BucketLayout.requireName("cluster", cluster));
+    try (ObjectStore store = open(query.get("location"))) {
+      BackupDeletion.Result r = new BackupDeletion(store, cluster).delete(backup);
+      LOG.info("deleted backup {}: {} objects, {} bytes", backup, r.objects(), r.bytes());
+      return new DeletionResult(r.backup(), r.existed(), r.objects(), r.bytes());
+    } catch (io.kassette.storage.StorageException e) {
+      throw new ApiException(502, "storage: " + e.getMessage(), "location", null);
+    }
+  }
+
+  /** Refused while an operation of this agent uses the snapshot. */
+  private Map<String, Object> clearSnapshot(String tag) throws ApiException {
+    if (!tag.matches("kassette-[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      throw ApiException.badField(
+          "tag", "only snapshots Kassette took (kassette-<backup>) can be cleared, got " + tag);
+    }
+    for (var o : operations.list()) {
+      if (o.kind() == OperationKind.BACKUP
+          && o.state().active()
+          && tag.equals("kassette-" + o.name())) {
+        throw ApiException.conflict("snapshot " + tag + " is in use by backup " + o.name(), o);
+      }
+    }
+    try (NodeAccess access = node.connect()) {
+      new BackupService(null, access, null).clearSnapshot(tag);
+      return Map.of("tag", tag, "cleared", true);
+    } catch (NodeException e) {
+      throw new ApiException(503, "node not reachable: " + e.getMessage(), null, null);
+    } catch (BackupException e) {
+      throw ApiException.badField("tag", e.getMessage());
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 /** A backup operation's run: the same engine as {@code kassette backup}. */
 final class BackupRun implements EngineRun {
   private final BackupRequest request;
+  private final boolean snapshotOnly;
   private final StorageLocation location;
   private final StorageOptions storage;
   private final NodeConnector node;
@@ -26,11 +27,13 @@ final class BackupRun implements EngineRun {
 
   BackupRun(
       BackupRequest request,
+      boolean snapshotOnly,
       StorageLocation location,
       StorageOptions storage,
       NodeConnector node,
       ObjectMapper json) {
     this.request = request;
+    this.snapshotOnly = snapshotOnly;
     this.location = location;
     this.storage = storage;
     this.node = node;
@@ -41,8 +44,12 @@ final class BackupRun implements EngineRun {
   public Map<String, Object> execute() throws Exception {
     try (ObjectStore store = ObjectStores.open(location, storage);
         NodeAccess access = node.connect()) {
-      BackupSummary summary =
-          new BackupService(store, access, node.cqlSchema()).run(request, progress);
+      BackupService service = new BackupService(store, access, node.cqlSchema());
+      if (snapshotOnly) {
+        int tables = service.snapshot(request, progress);
+        return Map.of("snapshot", request.snapshotTag(), "tables", tables);
+      }
+      BackupSummary summary = service.run(request, progress);
       @SuppressWarnings("unchecked")
       Map<String, Object> map = json.convertValue(summary, Map.class);
       return map;
@@ -98,7 +105,7 @@ final class BackupRun implements EngineRun {
   /** Clears the snapshot a paused run kept, when its operation is cancelled. */
   static void discardSnapshot(NodeConnector node, BackupRequest request) throws Exception {
     try (NodeAccess access = node.connect()) {
-      access.clearSnapshot(request.snapshotTag(), java.util.List.of());
+      new BackupService(null, access, null).clearSnapshot(request.snapshotTag());
     }
   }
 }

@@ -117,17 +117,12 @@ public final class BackupService {
 
       String tag = request.snapshotTag();
       progress.phase(BackupProgress.Phase.SNAPSHOT);
-      List<TableRef> missing = new ArrayList<>(tables);
-      missing.removeAll(scanner.tablesWithSnapshot(tag, tables));
-      if (missing.size() < tables.size()) {
-        warnings.add("reused the snapshot " + tag + " left by an earlier run");
-      }
       List<TableSnapshot> snapshots;
       NodeManifest manifest;
       boolean written = false;
       try {
-        if (!missing.isEmpty()) {
-          node.takeSnapshot(tag, missing);
+        if (ensureSnapshot(tag, tables, scanner)) {
+          warnings.add("reused the snapshot " + tag + " left by an earlier run");
         }
         clock.lap("snapshot");
         snapshots = scanner.scan(tag, tables);
@@ -192,6 +187,50 @@ public final class BackupService {
       throw new BackupException(
           e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
     }
+  }
+
+  /**
+   * Takes the backup's snapshot and nothing else, so that every node of a cluster can be
+   * snapshotted at nearly the same moment before the (much longer) uploads run node by node. The
+   * later {@link #run} reuses it.
+   *
+   * @return the number of tables in the snapshot
+   */
+  public int snapshot(BackupRequest request, BackupProgress progress) throws BackupException {
+    try {
+      progress.phase(BackupProgress.Phase.SNAPSHOT);
+      List<TableRef> tables = request.selection().resolve(node.listTables());
+      List<Path> dataDirs =
+          request.dataDirectories().isEmpty() ? node.dataDirectories() : request.dataDirectories();
+      ensureSnapshot(request.snapshotTag(), tables, new SnapshotScanner(dataDirs));
+      progress.phase(BackupProgress.Phase.DONE);
+      return tables.size();
+    } catch (NodeException | IllegalArgumentException | IOException e) {
+      throw new BackupException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+    }
+  }
+
+  /** Clears a snapshot Kassette took; other snapshots on the node are never touched. */
+  public void clearSnapshot(String tag) throws BackupException {
+    if (!tag.startsWith("kassette-")) {
+      throw new BackupException("snapshot " + tag + " was not taken by Kassette; left alone");
+    }
+    try {
+      node.clearSnapshot(tag, List.of());
+    } catch (NodeException e) {
+      throw new BackupException(e.getMessage(), e);
+    }
+  }
+
+  /** Snapshots the tables that lack {@code tag}; true when an earlier snapshot was reused. */
+  private boolean ensureSnapshot(String tag, List<TableRef> tables, SnapshotScanner scanner)
+      throws IOException, NodeException {
+    List<TableRef> missing = new ArrayList<>(tables);
+    missing.removeAll(scanner.tablesWithSnapshot(tag, tables));
+    if (!missing.isEmpty()) {
+      node.takeSnapshot(tag, missing);
+    }
+    return missing.size() < tables.size();
   }
 
   /** Fails fast, before any snapshot, when the location cannot be written. */

@@ -573,6 +573,46 @@ class AgentIT {
     assertThat(users()).isEqualTo(before);
   }
 
+  @Test
+  void snapshotsFirstThenUploadsAndDeletesABackupKeepingWhatAnotherReferences() throws Exception {
+    BackupOperationRequest snap =
+        BackupOperationRequest.of("del-1-snapshot", location("delete"), CLUSTER)
+            .withKeyspaces("app.users")
+            .withSnapshotOnly(true);
+    client.startBackup(snap);
+    Operation snapped =
+        awaitState(client, OperationKind.BACKUP, "del-1-snapshot", OperationState.SUCCEEDED);
+    assertThat(snapped.summary()).containsEntry("tables", 1);
+    assertThat(snapshots("kassette-del-1-snapshot")).isNotEmpty();
+    client.clearSnapshot("kassette-del-1-snapshot");
+    assertThat(snapshots("kassette-del-1-snapshot")).isEmpty();
+    SidecarException foreign =
+        catchThrowableOfType(SidecarException.class, () -> client.clearSnapshot("nightly"));
+    assertThat(foreign.status()).isEqualTo(400);
+
+    for (String name : List.of("del-1", "del-2")) {
+      client.startBackup(
+          BackupOperationRequest.of(name, location("delete"), CLUSTER)
+              .withKeyspaces("app.users")
+              .withCommit(true));
+      awaitState(client, OperationKind.BACKUP, name, OperationState.SUCCEEDED);
+    }
+    Map<String, Long> shared = pool("delete");
+    var first = client.deleteBackup("del-1", location("delete"), CLUSTER);
+    assertThat(first.existed()).isTrue();
+    assertThat(pool("delete")).as("del-2 references the same SSTables").isEqualTo(shared);
+    assertThat(client.backups(location("delete"), CLUSTER, true).backups())
+        .extracting(BackupListing.Entry::name)
+        .containsExactly("del-2");
+    var second = client.deleteBackup("del-2", location("delete"), CLUSTER);
+    assertThat(second.objects()).isGreaterThanOrEqualTo(shared.size());
+    assertThat(pool("delete")).isEmpty();
+    try (ObjectStore store = store("delete")) {
+      assertThat(store.list("kassette/v1/" + CLUSTER + "/backups/")).isEmpty();
+    }
+    assertThat(client.deleteBackup("del-2", location("delete"), CLUSTER).existed()).isFalse();
+  }
+
   static String users() {
     List<String> rows = new ArrayList<>();
     for (Row row : cql.execute("SELECT id, name FROM app.users")) {
