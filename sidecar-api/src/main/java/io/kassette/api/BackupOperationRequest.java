@@ -5,7 +5,9 @@ package io.kassette.api;
  * same operation (and resumes it when it was paused); a different request under a name in use is
  * refused.
  *
- * @param name the operation's key, and the backup's name in the bucket
+ * @param name the operation's key
+ * @param backup the backup's name in the bucket (and its snapshot tag {@code kassette-<backup>});
+ *     null for {@code name}. Two operations of one backup (snapshot first, then upload) share it.
  * @param location {@code s3://bucket/prefix}, {@code gs://bucket/prefix} or {@code file:///path}
  * @param cluster cluster name used in the bucket path
  * @param keyspaces globs such as {@code app*,!app_tmp.*}; null for every user table
@@ -28,7 +30,8 @@ public record BackupOperationRequest(
     Double rateLimitMiBps,
     Boolean commit,
     Boolean keepSnapshot,
-    Boolean snapshotOnly) {
+    Boolean snapshotOnly,
+    String backup) {
 
   public BackupOperationRequest {
     mode = mode == null ? "differential" : mode;
@@ -37,12 +40,13 @@ public record BackupOperationRequest(
     commit = commit != null && commit;
     keepSnapshot = keepSnapshot != null && keepSnapshot;
     snapshotOnly = snapshotOnly != null && snapshotOnly;
+    backup = backup == null ? name : backup;
   }
 
   /** A request with the defaults for everything but where and what. */
   public static BackupOperationRequest of(String name, String location, String cluster) {
     return new BackupOperationRequest(
-        name, location, cluster, null, null, null, null, null, null, null);
+        name, location, cluster, null, null, null, null, null, null, null, null);
   }
 
   public BackupOperationRequest withKeyspaces(String globs) {
@@ -56,7 +60,8 @@ public record BackupOperationRequest(
         rateLimitMiBps,
         commit,
         keepSnapshot,
-        snapshotOnly);
+        snapshotOnly,
+        backup);
   }
 
   public BackupOperationRequest withRateLimit(double mibPerSecond) {
@@ -70,7 +75,8 @@ public record BackupOperationRequest(
         mibPerSecond,
         commit,
         keepSnapshot,
-        snapshotOnly);
+        snapshotOnly,
+        backup);
   }
 
   public BackupOperationRequest withCommit(boolean commitWhenDone) {
@@ -84,7 +90,8 @@ public record BackupOperationRequest(
         rateLimitMiBps,
         commitWhenDone,
         keepSnapshot,
-        snapshotOnly);
+        snapshotOnly,
+        backup);
   }
 
   public BackupOperationRequest withSnapshotOnly(boolean only) {
@@ -98,7 +105,8 @@ public record BackupOperationRequest(
         rateLimitMiBps,
         commit,
         keepSnapshot,
-        only);
+        only,
+        backup);
   }
 
   public BackupOperationRequest withMode(String backupMode) {
@@ -112,7 +120,8 @@ public record BackupOperationRequest(
         rateLimitMiBps,
         commit,
         keepSnapshot,
-        snapshotOnly);
+        snapshotOnly,
+        backup);
   }
 
   public BackupOperationRequest withParallel(int files) {
@@ -126,6 +135,22 @@ public record BackupOperationRequest(
         rateLimitMiBps,
         commit,
         keepSnapshot,
-        snapshotOnly);
+        snapshotOnly,
+        backup);
+  }
+
+  public BackupOperationRequest withBackup(String backupName) {
+    return new BackupOperationRequest(
+        name,
+        location,
+        cluster,
+        keyspaces,
+        mode,
+        parallel,
+        rateLimitMiBps,
+        commit,
+        keepSnapshot,
+        snapshotOnly,
+        backupName);
   }
 }

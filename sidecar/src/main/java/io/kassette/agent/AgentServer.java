@@ -510,17 +510,17 @@ public final class AgentServer implements AutoCloseable {
     }
   }
 
-  /** Refused while an operation of this agent uses the snapshot. */
+  /** Refused while a backup operation of this agent runs. */
   private Map<String, Object> clearSnapshot(String tag) throws ApiException {
     if (!tag.matches("kassette-[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw ApiException.badField(
           "tag", "only snapshots Kassette took (kassette-<backup>) can be cleared, got " + tag);
     }
     for (var o : operations.list()) {
-      if (o.kind() == OperationKind.BACKUP
-          && o.state().active()
-          && tag.equals("kassette-" + o.name())) {
-        throw ApiException.conflict("snapshot " + tag + " is in use by backup " + o.name(), o);
+      if (o.kind() == OperationKind.BACKUP && o.state().active()) {
+        // Conservative: a running backup may be reading any Kassette snapshot of this node.
+        throw ApiException.conflict(
+            "backup operation " + o.name() + " is running; clear " + tag + " after it", o);
       }
     }
     try (NodeAccess access = node.connect()) {

@@ -29,6 +29,7 @@ final class EngineRequests {
 
   BackupRequest backup(BackupOperationRequest r) throws ApiException {
     common(r.name(), r.location(), r.cluster(), r.parallel(), r.rateLimitMiBps());
+    field("backup", () -> BucketLayout.requireName("backup", r.backup()));
     Selection selection = field("keyspaces", () -> Selection.parse(r.keyspaces()));
     Mode mode =
         field(
@@ -43,7 +44,7 @@ final class EngineRequests {
             });
     return new BackupRequest(
         r.cluster(),
-        r.name(),
+        r.backup(),
         selection,
         mode,
         r.parallel(),

@@ -577,15 +577,16 @@ class AgentIT {
   void snapshotsFirstThenUploadsAndDeletesABackupKeepingWhatAnotherReferences() throws Exception {
     BackupOperationRequest snap =
         BackupOperationRequest.of("del-1-snapshot", location("delete"), CLUSTER)
+            .withBackup("del-1")
             .withKeyspaces("app.users")
             .withSnapshotOnly(true);
     client.startBackup(snap);
     Operation snapped =
         awaitState(client, OperationKind.BACKUP, "del-1-snapshot", OperationState.SUCCEEDED);
     assertThat(snapped.summary()).containsEntry("tables", 1);
-    assertThat(snapshots("kassette-del-1-snapshot")).isNotEmpty();
-    client.clearSnapshot("kassette-del-1-snapshot");
-    assertThat(snapshots("kassette-del-1-snapshot")).isEmpty();
+    assertThat(snapshots("kassette-del-1")).isNotEmpty();
+    client.clearSnapshot("kassette-del-1");
+    assertThat(snapshots("kassette-del-1")).isEmpty();
     SidecarException foreign =
         catchThrowableOfType(SidecarException.class, () -> client.clearSnapshot("nightly"));
     assertThat(foreign.status()).isEqualTo(400);
