@@ -2,7 +2,7 @@
 MVN ?= mvn -B
 JAVA ?= java
 
-.PHONY: build test bench fmt clean
+.PHONY: build test bench fmt crds clean
 
 ## build: compile everything and produce sidecar/target/kassette-sidecar.jar
 build:
@@ -15,6 +15,11 @@ test:
 ## bench: Kassette vs esop on a real node with >= 2 GiB of SSTables (BENCH_GIB to change)
 bench: build
 	bash bench/run.sh
+
+## crds: regenerate crds/ from the Java types in operator-api (a test fails when they are stale)
+crds:
+	$(MVN) -q -pl operator-api -am install -DskipTests
+	cp operator-api/target/classes/META-INF/fabric8/*.yml crds/
 
 ## fmt: apply google-java-format
 fmt:
