@@ -73,15 +73,22 @@ public final class PemFiles {
 
   /** A client context trusting only the CA certificates in {@code caBundle}. */
   public static SSLContext trusting(Path caBundle) throws IOException {
+    return trusting(Files.readAllBytes(caBundle), caBundle.toString());
+  }
+
+  /** A client context trusting only the CA certificates in a PEM bundle (a Secret's value). */
+  public static SSLContext trusting(byte[] pem, String what) throws IOException {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       int i = 0;
-      for (Certificate c : certificates(caBundle)) {
+      for (Certificate c :
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(new java.io.ByteArrayInputStream(pem))) {
         store.setCertificateEntry("ca-" + i++, c);
       }
       if (i == 0) {
-        throw new IOException(caBundle + " holds no PEM certificate");
+        throw new IOException(what + " holds no PEM certificate");
       }
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -90,7 +97,7 @@ public final class PemFiles {
       context.init(null, tmf.getTrustManagers(), null);
       return context;
     } catch (GeneralSecurityException e) {
-      throw new IOException("cannot trust " + caBundle + ": " + e.getMessage(), e);
+      throw new IOException("cannot trust " + what + ": " + e.getMessage(), e);
     }
   }
 

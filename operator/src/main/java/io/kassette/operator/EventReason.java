@@ -1,0 +1,18 @@
+package io.kassette.operator;
+
+/** Every Reason the operator puts on an Event; a fixed set, so alerts can match on it. */
+public enum EventReason {
+  Waiting,
+  Started,
+  Snapshotted,
+  NodeUploaded,
+  NodeRetrying,
+  Committed,
+  Succeeded,
+  Failed,
+  InvalidSpec,
+  Paused,
+  Resumed,
+  Cleanup,
+  DataDeleted
+}

@@ -1,0 +1,150 @@
+package io.kassette.operator;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.kassette.operator.backup.CassandraBackupReconciler;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar operator/target/kassette-operator.jar}: the controllers, with {@code /healthz},
+ * {@code /readyz} and {@code /metrics} on the health port. Kubeconfig or in-cluster config, as
+ * fabric8 finds it.
+ *
+ * <p>Environment: {@code KASSETTE_NAMESPACES} (comma-separated; empty or unset for all), {@code
+ * KASSETTE_HEALTH_PORT} (8080), {@code KASSETTE_POLL_SECONDS} (5).
+ */
+public final class KassetteOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KassetteOperator.class);
+
+  /** How the operator runs. */
+  public record Settings(
+      Set<String> namespaces, Duration poll, Duration retryBase, int healthPort) {
+    static Settings fromEnvironment(java.util.Map<String, String> env) {
+      String ns = env.getOrDefault("KASSETTE_NAMESPACES", "");
+      return new Settings(
+          Arrays.stream(ns.split(","))
+              .map(String::strip)
+              .filter(s -> !s.isEmpty())
+              .collect(Collectors.toUnmodifiableSet()),
+          Duration.ofSeconds(Long.parseLong(env.getOrDefault("KASSETTE_POLL_SECONDS", "5"))),
+          Duration.ofSeconds(10),
+          Integer.parseInt(env.getOrDefault("KASSETTE_HEALTH_PORT", "8080")));
+    }
+  }
+
+  private final Operator operator;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final HttpServer health;
+
+  private KassetteOperator(
+      KubernetesClient kubernetes, SidecarConnector sidecars, Settings settings)
+      throws IOException {
+    this.operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(kubernetes)
+                    // Merge patches for status: the same path on every API server and on the
+                    // test server, which lacks server-side apply.
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                    .withCloseClientOnStop(false));
+    EventRecorder events = new EventRecorder(kubernetes);
+    operator.register(
+        new CassandraBackupReconciler(
+            kubernetes, sidecars, events, settings.poll(), settings.retryBase()),
+        c -> {
+          if (settings.namespaces().isEmpty()) {
+            c.watchingAllNamespaces();
+          } else {
+            c.settingNamespaces(settings.namespaces());
+          }
+        });
+    this.health =
+        settings.healthPort() < 0
+            ? null
+            : HttpServer.create(new InetSocketAddress(settings.healthPort()), 16);
+    if (health != null) {
+      health.createContext("/healthz", ex -> answer(ex, 200, "ok"));
+      health.createContext(
+          "/readyz",
+          ex -> {
+            boolean ready =
+                operator.getRuntimeInfo().isStarted()
+                    && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+            answer(ex, ready ? 200 : 503, ready ? "ready" : "informers not synced");
+          });
+      health.createContext("/metrics", ex -> answer(ex, 200, registry.scrape()));
+    }
+  }
+
+  private static void answer(com.sun.net.httpserver.HttpExchange ex, int status, String body)
+      throws IOException {
+    try (ex) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      ex.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  /** Starts the controllers (and the health server unless its port is negative). */
+  public static KassetteOperator start(
+      KubernetesClient kubernetes, SidecarConnector sidecars, Settings settings)
+      throws IOException {
+    KassetteOperator o = new KassetteOperator(kubernetes, sidecars, settings);
+    o.operator.start();
+    if (o.health != null) {
+      o.health.start();
+    }
+    LOG.info(
+        "kassette operator started, watching {}",
+        settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces());
+    return o;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    if (health != null) {
+      health.stop(0);
+    }
+    registry.close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Settings settings = Settings.fromEnvironment(System.getenv());
+    KubernetesClient kubernetes = new KubernetesClientBuilder().build();
+    KassetteOperator operator =
+        start(kubernetes, new HttpSidecarConnector(kubernetes, Duration.ofSeconds(30)), settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  operator.close();
+                  kubernetes.close();
+                  stopped.countDown();
+                },
+                "kassette-shutdown"));
+    stopped.await();
+  }
+}
