@@ -77,7 +77,7 @@ public class CassandraBackupSpec {
   @Default("0")
   @JsonPropertyDescription(
       "Upload limit per node in MiB/s; 0 for none. May change while the backup runs "
-          + "(applies to nodes that start or resume uploading).")
+          + "(applies to nodes that start uploading after the change).")
   private Double rateLimitMiBps = 0.0;
 
   @Default("false")
