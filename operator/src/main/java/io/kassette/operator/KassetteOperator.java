@@ -65,10 +65,13 @@ public final class KassetteOperator implements AutoCloseable {
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
                     .withCloseClientOnStop(false));
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
     EventRecorder events = new EventRecorder(kubernetes);
     operator.register(
         new CassandraBackupReconciler(
-            kubernetes, sidecars, events, settings.poll(), settings.retryBase()),
+            kubernetes, sidecars, events, settings.poll(), settings.retryBase(), registry),
         c -> {
           if (settings.namespaces().isEmpty()) {
             c.watchingAllNamespaces();
@@ -119,6 +122,11 @@ public final class KassetteOperator implements AutoCloseable {
         "kassette operator started, watching {}",
         settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces());
     return o;
+  }
+
+  /** Where /healthz, /readyz and /metrics answer; null when the health port is off. */
+  public InetSocketAddress healthAddress() {
+    return health == null ? null : health.getAddress();
   }
 
   @Override

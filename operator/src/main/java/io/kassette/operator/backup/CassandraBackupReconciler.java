@@ -64,6 +64,7 @@ public final class CassandraBackupReconciler
   private final EventRecorder events;
   private final Duration poll;
   private final Duration retryBase;
+  private final io.micrometer.core.instrument.MeterRegistry metrics;
 
   /**
    * @param poll how often a running backup is looked at; also the bound on status patches while
@@ -75,8 +76,13 @@ public final class CassandraBackupReconciler
       SidecarConnector sidecars,
       EventRecorder events,
       Duration poll,
-      Duration retryBase) {
+      Duration retryBase,
+      io.micrometer.core.instrument.MeterRegistry metrics) {
     this.kubernetes = kubernetes;
+    this.metrics = metrics;
+    for (BackupPhase end : List.of(BackupPhase.Succeeded, BackupPhase.Failed)) {
+      metrics.counter("kassette.operator.backups", "outcome", end.name().toLowerCase(Locale.ROOT));
+    }
     this.sidecars = sidecars;
     this.events = events;
     this.poll = poll;
@@ -701,6 +707,11 @@ public final class CassandraBackupReconciler
       String message) {
     BackupPhase from = status.getPhase();
     status.setPhase(phase);
+    if (phase.finished()) {
+      metrics
+          .counter("kassette.operator.backups", "outcome", phase.name().toLowerCase(Locale.ROOT))
+          .increment();
+    }
     if (phase == BackupPhase.Snapshotting || phase == BackupPhase.Uploading) {
       Conditions.set(
           status.getConditions(), PROGRESSING, true, phase.name(), message, generation(backup));
