@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.kassette.operator.backup.CassandraBackupReconciler;
+import io.kassette.operator.restore.CassandraRestoreReconciler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -72,13 +73,11 @@ public final class KassetteOperator implements AutoCloseable {
     operator.register(
         new CassandraBackupReconciler(
             kubernetes, sidecars, events, settings.poll(), settings.retryBase(), registry),
-        c -> {
-          if (settings.namespaces().isEmpty()) {
-            c.watchingAllNamespaces();
-          } else {
-            c.settingNamespaces(settings.namespaces());
-          }
-        });
+        c -> watch(c, settings.namespaces()));
+    operator.register(
+        new CassandraRestoreReconciler(
+            kubernetes, sidecars, events, settings.poll(), settings.retryBase()),
+        c -> watch(c, settings.namespaces()));
     this.health =
         settings.healthPort() < 0
             ? null
@@ -94,6 +93,16 @@ public final class KassetteOperator implements AutoCloseable {
             answer(ex, ready ? 200 : 503, ready ? "ready" : "informers not synced");
           });
       health.createContext("/metrics", ex -> answer(ex, 200, registry.scrape()));
+    }
+  }
+
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void watch(
+      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<R> c,
+      Set<String> namespaces) {
+    if (namespaces.isEmpty()) {
+      c.watchingAllNamespaces();
+    } else {
+      c.settingNamespaces(namespaces);
     }
   }
 

@@ -30,10 +30,13 @@ import io.kassette.node.NodeException;
 import io.kassette.operator.api.BackupPhase;
 import io.kassette.operator.api.CassandraBackup;
 import io.kassette.operator.api.CassandraBackupSpec;
+import io.kassette.operator.api.CassandraRestore;
+import io.kassette.operator.api.CassandraRestoreSpec;
 import io.kassette.operator.api.ClusterRef;
 import io.kassette.operator.api.DeletionPolicy;
 import io.kassette.operator.api.NodeBackupState;
 import io.kassette.operator.api.NodeBackupStatus;
+import io.kassette.operator.api.RestorePhase;
 import io.kassette.operator.api.SecretKeyRef;
 import io.kassette.operator.api.SidecarRef;
 import io.kassette.operator.backup.CassandraBackupReconciler;
@@ -84,6 +87,7 @@ class OperatorIT {
   @TempDir static Path tmp;
   static CassandraNode node1;
   static CassandraNode node2;
+  static CassandraNode target;
   static LocalS3Server s3;
   static KubernetesMockServer server;
   static KubernetesClient kubernetes;
@@ -118,8 +122,17 @@ class OperatorIT {
             .ringDelayMillis(3000)
             .build()
             .launch();
+    target =
+        CassandraNode.builder(tmp.resolve("t1"))
+            .ip("127.0.0.3")
+            .clusterName("op-target")
+            .datacenter("dc1")
+            .seeds("127.0.0.3")
+            .build()
+            .launch();
     node1.awaitReady(Duration.ofMinutes(3));
     node2.awaitReady(Duration.ofMinutes(3));
+    target.awaitReady(Duration.ofMinutes(3));
     try (CqlSession session = CqlSessions.open(node1)) {
       long deadline = System.currentTimeMillis() + 120_000;
       while (session.getMetadata().getNodes().size() < 2 && System.currentTimeMillis() < deadline) {
@@ -131,6 +144,14 @@ class OperatorIT {
       session.execute(
           "CREATE TABLE app.events (id int PRIMARY KEY, v blob) WITH compaction ="
               + " {'class':'SizeTieredCompactionStrategy','enabled':'false'}");
+      session.execute("CREATE TABLE app.users (id int PRIMARY KEY, name text)");
+      PreparedStatement users = session.prepare("INSERT INTO app.users (id, name) VALUES (?, ?)");
+      for (int i = 0; i < 200; i++) {
+        session.execute(
+            users
+                .bind(i, "user-" + i)
+                .setConsistencyLevel(com.datastax.oss.driver.api.core.DefaultConsistencyLevel.ALL));
+      }
       PreparedStatement ps = session.prepare("INSERT INTO app.events (id, v) VALUES (?, ?)");
       Random r = new Random(7);
       Semaphore inFlight = new Semaphore(64);
@@ -155,7 +176,7 @@ class OperatorIT {
 
     sidecarPort = CassandraNode.freePort();
     Path token = Files.writeString(tmp.resolve("token"), TOKEN);
-    for (CassandraNode node : List.of(node1, node2)) {
+    for (CassandraNode node : List.of(node1, node2, target)) {
       agents.add(
           AgentServer.start(
               new AgentOptions(
@@ -168,7 +189,8 @@ class OperatorIT {
                   16,
                   StorageOptions.defaults()
                       .withS3(s3.endpoint(), LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY),
-                  Duration.ofSeconds(30)),
+                  Duration.ofSeconds(30),
+                  0),
               connector(node)));
     }
 
@@ -210,6 +232,7 @@ class OperatorIT {
         .create();
     pod("cass-0", "127.0.0.1", Map.of("app", "cassandra", "member", "yes"));
     pod("cass-1", "127.0.0.2", Map.of("app", "cassandra", "member", "yes"));
+    pod("target-0", "127.0.0.3", Map.of("cluster", "target"));
     operator = startOperator();
   }
 
@@ -225,7 +248,7 @@ class OperatorIT {
     if (server != null) {
       server.destroy();
     }
-    for (CassandraNode n : new CassandraNode[] {node1, node2}) {
+    for (CassandraNode n : new CassandraNode[] {node1, node2, target}) {
       if (n != null) {
         n.close();
       }
@@ -244,6 +267,11 @@ class OperatorIT {
   }
 
   static NodeConnector connector(CassandraNode node) {
+    BulkLoader loader =
+        new BulkLoader(
+            CassandraNode.cassandraLib(),
+            HostPort.parse(node.cqlAddress(), 9042),
+            node.storagePort());
     return new NodeConnector() {
       @Override
       public NodeAccess connect() throws NodeException {
@@ -257,7 +285,7 @@ class OperatorIT {
 
       @Override
       public BulkLoader loader() {
-        return null;
+        return loader;
       }
 
       @Override
@@ -305,21 +333,26 @@ class OperatorIT {
     }
   }
 
-  static CassandraBackup backup(String name, String location, Map<String, String> selector) {
-    CassandraBackup b = new CassandraBackup();
-    b.getMetadata().setName(name);
-    b.getMetadata().setNamespace(NS);
+  /** The cluster as the resources name it: selector, sidecar port and token Secret. */
+  static ClusterRef cluster(String name, Map<String, String> selector) {
     SecretKeyRef token = new SecretKeyRef();
     token.setName("kassette-sidecar");
     SidecarRef sidecar = new SidecarRef();
     sidecar.setPort(sidecarPort);
     sidecar.setTokenSecret(token);
     ClusterRef cluster = new ClusterRef();
-    cluster.setName(CLUSTER);
+    cluster.setName(name);
     cluster.setPodSelector(selector);
     cluster.setSidecar(sidecar);
+    return cluster;
+  }
+
+  static CassandraBackup backup(String name, String location, Map<String, String> selector) {
+    CassandraBackup b = new CassandraBackup();
+    b.getMetadata().setName(name);
+    b.getMetadata().setNamespace(NS);
     CassandraBackupSpec spec = new CassandraBackupSpec();
-    spec.setCluster(cluster);
+    spec.setCluster(cluster(CLUSTER, selector));
     spec.setKeyspaces("app");
     spec.setLocation(location);
     b.setSpec(spec);
@@ -671,5 +704,261 @@ class OperatorIT {
         .as("only the node's latest pointers may remain")
         .allMatch(k -> k.endsWith("/latest.json"));
     assertThat(eventReasons("dropped")).contains("DataDeleted");
+  }
+
+  // ---- CassandraRestore --------------------------------------------------------------------
+
+  static CassandraRestore restore(String name, Map<String, String> selector, String clusterName) {
+    CassandraRestore r = new CassandraRestore();
+    r.getMetadata().setName(name);
+    r.getMetadata().setNamespace(NS);
+    CassandraRestoreSpec spec = new CassandraRestoreSpec();
+    spec.setCluster(cluster(clusterName, selector));
+    r.setSpec(spec);
+    return r;
+  }
+
+  static CassandraRestore restoreOf(String name, String backupRef) {
+    CassandraRestore r = restore(name, Map.of("member", "yes"), CLUSTER);
+    r.getSpec().setBackupRef(backupRef);
+    return r;
+  }
+
+  static CassandraRestore awaitRestore(String name, RestorePhase phase) {
+    return await()
+        .atMost(Duration.ofMinutes(4))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> kubernetes.resources(CassandraRestore.class).inNamespace(NS).withName(name).get(),
+            r -> {
+              if (r.getStatus() == null || r.getStatus().getPhase() == null) {
+                return false;
+              }
+              if (r.getStatus().getPhase() == RestorePhase.Failed && phase != RestorePhase.Failed) {
+                throw new AssertionError(
+                    "restore " + name + " failed: " + Serialization.asYaml(r.getStatus()));
+              }
+              return r.getStatus().getPhase() == phase;
+            });
+  }
+
+  /** Row count and hash of a table as one node sees it (its own replica: one per datacenter). */
+  static String contents(CassandraNode node, String table) throws Exception {
+    try (CqlSession session = CqlSessions.open(node)) {
+      List<String> rows = new ArrayList<>();
+      for (var row : session.execute("SELECT * FROM app." + table)) {
+        rows.add(row.getFormattedContents());
+      }
+      rows.sort(null);
+      return rows.size() + ":" + Integer.toHexString(rows.hashCode());
+    }
+  }
+
+  static void change() {
+    try (CqlSession session = CqlSessions.open(node1)) {
+      var all = com.datastax.oss.driver.api.core.DefaultConsistencyLevel.ALL;
+      for (int i = 0; i < 40; i++) {
+        session.execute(
+            com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                    "DELETE FROM app.users WHERE id = ?", i)
+                .setConsistencyLevel(all));
+        session.execute(
+            com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                    "DELETE FROM app.events WHERE id = ?", i)
+                .setConsistencyLevel(all));
+      }
+      session.execute(
+          com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                  "INSERT INTO app.users (id, name) VALUES (9999, 'not-in-the-backup')")
+              .setConsistencyLevel(all));
+    }
+  }
+
+  @Test
+  void aRestoreWithTruncateBringsBackExactlyTheBackedUpRowsOnEveryNode() throws Exception {
+    apply(backup("before-change", "s3://main/restore-all"));
+    awaitPhase("before-change", BackupPhase.Succeeded);
+    Map<String, String> expected = new TreeMap<>();
+    for (CassandraNode n : List.of(node1, node2)) {
+      for (String t : List.of("users", "events")) {
+        expected.put(n.ip() + "/" + t, contents(n, t));
+      }
+    }
+    change();
+    assertThat(contents(node1, "users")).isNotEqualTo(expected.get("127.0.0.1/users"));
+    long pid1 = node1.pid();
+
+    kubernetes.resource(restoreOf("undo-change", "before-change")).create();
+    CassandraRestore done = awaitRestore("undo-change", RestorePhase.Succeeded);
+    assertThat(done.getStatus().getMode()).isEqualTo("import");
+    assertThat(done.getStatus().getTruncated()).isTrue();
+    assertThat(done.getStatus().getNodes())
+        .hasSize(2)
+        .allSatisfy(
+            n -> {
+              assertThat(n.getState()).isEqualTo("Imported");
+              assertThat(n.getSources()).containsExactly(n.getHostId());
+            });
+    for (CassandraNode n : List.of(node1, node2)) {
+      for (String t : List.of("users", "events")) {
+        assertThat(contents(n, t)).as(n.ip() + " " + t).isEqualTo(expected.get(n.ip() + "/" + t));
+      }
+    }
+    assertThat(node1.pid()).as("online: no node restarted").isEqualTo(pid1);
+    assertThat(node1.isRunning()).isTrue();
+  }
+
+  @Test
+  void restoringOneTableLeavesTheOtherUntouched() throws Exception {
+    apply(backup("one-table-src", "s3://main/restore-one"));
+    awaitPhase("one-table-src", BackupPhase.Succeeded);
+    String users = contents(node1, "users");
+    change();
+    String changedEvents = contents(node1, "events");
+    CassandraRestore r = restoreOf("users-only", "one-table-src");
+    r.getSpec().setKeyspaces("app.users");
+    kubernetes.resource(r).create();
+    awaitRestore("users-only", RestorePhase.Succeeded);
+    assertThat(contents(node1, "users")).isEqualTo(users);
+    assertThat(contents(node1, "events")).as("events untouched").isEqualTo(changedEvents);
+  }
+
+  @Test
+  void aDisasterRecoveryIntoAnotherClusterFromTheBucketAloneStreamsEveryRow() throws Exception {
+    apply(backup("dr-src", "s3://main/dr"));
+    awaitPhase("dr-src", BackupPhase.Succeeded);
+    String users = contents(node1, "users");
+    String events = contents(node1, "events");
+    List<String> sourceHosts =
+        get("dr-src").getStatus().getNodes().stream()
+            .map(NodeBackupStatus::getHostId)
+            .sorted()
+            .toList();
+    kubernetes.resources(CassandraBackup.class).inNamespace(NS).withName("dr-src").delete();
+    await().atMost(Duration.ofMinutes(1)).until(() -> get("dr-src") == null);
+
+    CassandraRestore r = restore("dr-into-target", Map.of("cluster", "target"), "op-target");
+    r.getSpec().setBackup("dr-src");
+    r.getSpec().setLocation("s3://main/dr");
+    r.getSpec().setSourceCluster(CLUSTER);
+    r.getSpec().setReplication(Map.of("app", "{'class':'NetworkTopologyStrategy','dc1':1}"));
+    kubernetes.resource(r).create();
+    CassandraRestore done = awaitRestore("dr-into-target", RestorePhase.Succeeded);
+    assertThat(done.getStatus().getMode()).isEqualTo("load");
+    assertThat(done.getStatus().getNodes())
+        .singleElement()
+        .satisfies(n -> assertThat(n.getSources()).containsExactlyElementsOf(sourceHosts));
+    assertThat(contents(target, "users")).isEqualTo(users);
+    assertThat(contents(target, "events")).isEqualTo(events);
+  }
+
+  @Test
+  void anIncompleteOrFailedBackupFailsAtValidationAndNothingIsTruncated() throws Exception {
+    String users = contents(node1, "users");
+    CassandraRestore missing = restore("from-nothing", Map.of("member", "yes"), CLUSTER);
+    missing.getSpec().setBackup("never-written");
+    missing.getSpec().setLocation("s3://main/nothing");
+    kubernetes.resource(missing).create();
+    CassandraRestore failed = awaitRestore("from-nothing", RestorePhase.Failed);
+    assertThat(failed.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Failed");
+              assertThat(c.getReason()).isEqualTo("ValidationFailed");
+              assertThat(c.getMessage()).contains("not complete").contains("nothing was changed");
+            });
+    assertThat(failed.getStatus().getTruncated()).isNull();
+
+    apply(backup("broken-src", "ftp://nowhere/x"));
+    awaitPhase("broken-src", BackupPhase.Failed);
+    kubernetes.resource(restoreOf("from-broken", "broken-src")).create();
+    CassandraRestore refused = awaitRestore("from-broken", RestorePhase.Failed);
+    assertThat(refused.getStatus().getConditions())
+        .anySatisfy(c -> assertThat(c.getMessage()).contains("broken-src is Failed"));
+    assertThat(contents(node1, "users")).as("nothing truncated").isEqualTo(users);
+  }
+
+  @Test
+  void aRestoreThatDoesNotFitOnDiskFailsBeforeAnyDownloadWithTheNumbers() throws Exception {
+    apply(backup("disk-src", "s3://main/disk"));
+    awaitPhase("disk-src", BackupPhase.Succeeded);
+    String users = contents(node1, "users");
+    // An agent in front of node1 that must keep 1 PiB free: no disk here has that.
+    int port = CassandraNode.freePort();
+    try (AgentServer crowded =
+        AgentServer.start(
+            new AgentOptions(
+                new InetSocketAddress("127.0.0.1", port),
+                tmp.resolve("token"),
+                null,
+                null,
+                tmp.resolve("agent-crowded"),
+                2,
+                16,
+                StorageOptions.defaults()
+                    .withS3(s3.endpoint(), LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY),
+                Duration.ofSeconds(30),
+                1L << 50),
+            connector(node1))) {
+      pod("crowded-0", "127.0.0.1", Map.of("cluster", "crowded"));
+      CassandraRestore r = restoreOf("too-big", "disk-src");
+      r.getSpec().setCluster(cluster(CLUSTER, Map.of("cluster", "crowded")));
+      r.getSpec().getCluster().getSidecar().setPort(port);
+      kubernetes.resource(r).create();
+      CassandraRestore failed = awaitRestore("too-big", RestorePhase.Failed);
+      assertThat(failed.getStatus().getConditions())
+          .anySatisfy(
+              c -> {
+                assertThat(c.getReason()).isEqualTo("ValidationFailed");
+                assertThat(c.getMessage())
+                    .contains("not enough disk")
+                    .contains("usable")
+                    .contains("nothing was downloaded");
+              });
+      assertThat(failed.getStatus().getTruncated()).isNull();
+      assertThat(contents(node1, "users")).isEqualTo(users);
+      try (Stream<Path> walk = Files.walk(node1.dataDir().getParent(), 2)) {
+        assertThat(walk.map(Path::toString))
+            .noneMatch(p -> p.contains("kassette-staging/disk-src"));
+      }
+    } finally {
+      kubernetes.pods().inNamespace(NS).withName("crowded-0").delete();
+    }
+  }
+
+  @Test
+  void aRestartedOperatorCompletesTheRestoreWithoutTruncatingTwice() throws Exception {
+    apply(backup("slow-src", "s3://main/restore-restart"));
+    awaitPhase("slow-src", BackupPhase.Succeeded);
+    String users = contents(node2, "users");
+    change();
+    CassandraRestore r = restoreOf("slow-restore", "slow-src");
+    r.getSpec().setRateLimitMiBps(1.0);
+    r.getSpec().setFilesParallel(1);
+    CassandraRestore created = kubernetes.resource(r).create();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                kubernetes
+                    .resources(CassandraRestore.class)
+                    .inNamespace(NS)
+                    .withName("slow-restore")
+                    .get(),
+            x ->
+                x.getStatus() != null
+                    && x.getStatus().getPhase() == RestorePhase.Downloading
+                    && x.getStatus().getNodes().stream()
+                        .anyMatch(n -> n.getBytesDone() != null && n.getBytesDone() > 0));
+    operator.close();
+    operator = startOperator();
+    CassandraRestore done = awaitRestore("slow-restore", RestorePhase.Succeeded);
+    assertThat(done.getStatus().getTruncated()).isTrue();
+    String truncate = ClusterPods.operationName(created, "truncate");
+    Operation op = sidecar("127.0.0.1").get(OperationKind.RESTORE, truncate);
+    assertThat(op.attempts()).as("truncated once").isEqualTo(1);
+    assertThat(sidecar("127.0.0.2").operations()).noneMatch(o -> o.name().equals(truncate));
+    assertThat(contents(node2, "users")).isEqualTo(users);
   }
 }

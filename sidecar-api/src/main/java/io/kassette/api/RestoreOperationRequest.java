@@ -9,7 +9,10 @@ import java.util.Map;
  * @param backup the backup to restore
  * @param keyspaces globs of backed-up tables to restore; null for all
  * @param truncate truncate each table first so it holds exactly the backed-up rows (default true)
- * @param sourceHostId the backed-up node to restore from; null for the one matching this node
+ * @param sourceHostId the backed-up node to restore from; null for the one matching this node. In
+ *     load mode a comma-separated list: the source nodes this node streams
+ * @param step {@code all} (default), or one step of a restore coordinated across nodes: {@code
+ *     validate}, {@code schema}, {@code download}, {@code truncate}, {@code import}
  * @param mode {@code auto} (default), {@code import} (same topology) or {@code load} (stream)
  * @param renames {@code keyspace.table} in the backup → {@code keyspace.table} to restore into
  * @param replication per keyspace, the CQL replication map used when the restore creates it
@@ -28,9 +31,11 @@ public record RestoreOperationRequest(
     Double rateLimitMiBps,
     Map<String, String> renames,
     Map<String, String> replication,
-    Boolean ignoreTableIds) {
+    Boolean ignoreTableIds,
+    String step) {
 
   public RestoreOperationRequest {
+    step = step == null ? "all" : step;
     truncate = truncate == null || truncate;
     mode = mode == null ? "auto" : mode;
     parallel = parallel == null ? 4 : parallel;
@@ -44,7 +49,8 @@ public record RestoreOperationRequest(
   public static RestoreOperationRequest of(
       String name, String location, String cluster, String backup) {
     return new RestoreOperationRequest(
-        name, location, cluster, backup, null, null, null, null, null, null, null, null, null);
+        name, location, cluster, backup, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   public RestoreOperationRequest withKeyspaces(String globs) {
@@ -61,6 +67,107 @@ public record RestoreOperationRequest(
         rateLimitMiBps,
         renames,
         replication,
-        ignoreTableIds);
+        ignoreTableIds,
+        step);
+  }
+
+  /** The same restore, one step of it, under another operation name. */
+  public RestoreOperationRequest forStep(String operationName, String restoreStep) {
+    return new RestoreOperationRequest(
+        operationName,
+        location,
+        cluster,
+        backup,
+        keyspaces,
+        truncate,
+        sourceHostId,
+        mode,
+        parallel,
+        rateLimitMiBps,
+        renames,
+        replication,
+        ignoreTableIds,
+        restoreStep);
+  }
+
+  public RestoreOperationRequest withReplication(Map<String, String> keyspaceReplication) {
+    return new RestoreOperationRequest(
+        name,
+        location,
+        cluster,
+        backup,
+        keyspaces,
+        truncate,
+        sourceHostId,
+        mode,
+        parallel,
+        rateLimitMiBps,
+        renames,
+        keyspaceReplication,
+        ignoreTableIds,
+        step);
+  }
+
+  /**
+   * After a coordinated validate step the tables the schema step creates have new ids: the later
+   * steps must not refuse them.
+   */
+  public RestoreOperationRequest withIgnoreTableIds(boolean ignore) {
+    return new RestoreOperationRequest(
+        name,
+        location,
+        cluster,
+        backup,
+        keyspaces,
+        truncate,
+        sourceHostId,
+        mode,
+        parallel,
+        rateLimitMiBps,
+        renames,
+        replication,
+        ignore,
+        step);
+  }
+
+  public RestoreOperationRequest withSources(String hostIds, String restoreMode) {
+    return new RestoreOperationRequest(
+        name,
+        location,
+        cluster,
+        backup,
+        keyspaces,
+        truncate,
+        hostIds,
+        restoreMode,
+        parallel,
+        rateLimitMiBps,
+        renames,
+        replication,
+        ignoreTableIds,
+        step);
+  }
+
+  public RestoreOperationRequest withTransfer(
+      String tableGlobs,
+      boolean truncateFirst,
+      int files,
+      double mibPerSecond,
+      Map<String, String> tableRenames) {
+    return new RestoreOperationRequest(
+        name,
+        location,
+        cluster,
+        backup,
+        tableGlobs,
+        truncateFirst,
+        sourceHostId,
+        mode,
+        files,
+        mibPerSecond,
+        tableRenames,
+        replication,
+        ignoreTableIds,
+        step);
   }
 }

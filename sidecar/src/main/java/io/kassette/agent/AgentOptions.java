@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param httpThreads threads answering requests; requests beyond them wait, memory stays bounded
  * @param maxParallel the largest {@code parallel} a request may ask for
  * @param stopWait how long a pause, cancel or SIGTERM waits for a run to stop
+ * @param restoreKeepFreeBytes disk a restore must leave free on the data volume (room for
+ *     compaction); a restore that would not is refused before any download
  */
 public record AgentOptions(
     InetSocketAddress listen,
@@ -23,4 +25,5 @@ public record AgentOptions(
     int httpThreads,
     int maxParallel,
     StorageOptions storage,
-    Duration stopWait) {}
+    Duration stopWait,
+    long restoreKeepFreeBytes) {}

@@ -79,7 +79,8 @@ public final class AgentServer implements AutoCloseable {
     this.options = options;
     this.node = node;
     this.token = new BearerToken(options.tokenFile());
-    EngineRequests requests = new EngineRequests(options.maxParallel(), node);
+    EngineRequests requests =
+        new EngineRequests(options.maxParallel(), node, options.restoreKeepFreeBytes());
     this.operations =
         new OperationService(
             new OperationJournal(options.stateDir(), json),

@@ -21,10 +21,12 @@ import java.util.function.Supplier;
 final class EngineRequests {
   private final int maxParallel;
   private final NodeConnector node;
+  private final long restoreKeepFreeBytes;
 
-  EngineRequests(int maxParallel, NodeConnector node) {
+  EngineRequests(int maxParallel, NodeConnector node, long restoreKeepFreeBytes) {
     this.maxParallel = maxParallel;
     this.node = node;
+    this.restoreKeepFreeBytes = restoreKeepFreeBytes;
   }
 
   BackupRequest backup(BackupOperationRequest r) throws ApiException {
@@ -69,6 +71,19 @@ final class EngineRequests {
                     "mode must be auto, import or load, got '" + r.mode() + "'");
               }
             });
+    RestoreRequest.Step step =
+        field(
+            "step",
+            () -> {
+              try {
+                return RestoreRequest.Step.valueOf(r.step().toUpperCase(Locale.ROOT));
+              } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                    "step must be all, validate, schema, download, truncate or import, got '"
+                        + r.step()
+                        + "'");
+              }
+            });
     Map<TableRef, TableRef> renames = new LinkedHashMap<>();
     for (var e : r.renames().entrySet()) {
       var parsed = field("renames", () -> RestoreRequest.rename(e.getKey() + "=" + e.getValue()));
@@ -94,7 +109,9 @@ final class EngineRequests {
         mode,
         node.loader(),
         renames,
-        replication);
+        replication,
+        step,
+        restoreKeepFreeBytes);
   }
 
   private void common(

@@ -132,6 +132,13 @@ final class RestoreCommand implements Callable<Integer> {
               + " app={'class':'NetworkTopologyStrategy','dc2':3} (repeatable).")
   java.util.List<String> replication = new java.util.ArrayList<>();
 
+  @Option(
+      names = "--keep-free-mib",
+      defaultValue = "0",
+      paramLabel = "MiB",
+      description = "Disk to leave free on the data volume after staging (room for compaction).")
+  long keepFreeMib;
+
   @Override
   public Integer call() throws Exception {
     RestoreRequest.Mode m;
@@ -173,7 +180,9 @@ final class RestoreCommand implements Callable<Integer> {
               m,
               lib == null ? null : new BulkLoader(lib, node.cqlEndpoint(), storagePort),
               renameMap,
-              replicationMap);
+              replicationMap,
+              RestoreRequest.Step.ALL,
+              keepFreeMib << 20);
       location.parsedLocation();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

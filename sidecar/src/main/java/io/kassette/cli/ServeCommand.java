@@ -110,6 +110,14 @@ final class ServeCommand implements Callable<Integer> {
           "How long pause, cancel and SIGTERM wait for a run to stop (default: ${DEFAULT-VALUE}).")
   int stopWaitSeconds;
 
+  @Option(
+      names = "--restore-keep-free-mib",
+      defaultValue = "0",
+      paramLabel = "MiB",
+      description =
+          "Disk a restore must leave free on the data volume (default: none beyond the margin).")
+  long restoreKeepFreeMib;
+
   @Override
   public Integer call() throws Exception {
     if ((tlsCert == null) != (tlsKey == null)) {
@@ -157,7 +165,8 @@ final class ServeCommand implements Callable<Integer> {
             httpThreads,
             maxParallel,
             StorageOptions.fromEnvironment(System.getenv()),
-            Duration.ofSeconds(stopWaitSeconds));
+            Duration.ofSeconds(stopWaitSeconds),
+            restoreKeepFreeMib << 20);
     AgentServer agent = AgentServer.start(options, connector);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

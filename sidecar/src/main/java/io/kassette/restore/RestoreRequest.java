@@ -17,6 +17,10 @@ import java.nio.file.Path;
  * @param mode import into the same topology, load (stream) into any, or choose automatically
  * @param loader the bulk loader for load mode; null when not available
  * @param renames backed-up tables restored under another keyspace and/or name
+ * @param step the part of the restore to run: all of it (the CLI), or one step of a restore that an
+ *     operator coordinates across nodes
+ * @param keepFreeBytes disk to leave free on the data volume once the files are staged (room for
+ *     compaction), on top of the 10% + 64 MiB margin
  * @param replication replication maps (CQL, e.g. {@code
  *     {'class':'NetworkTopologyStrategy','dc1':3}}) used instead of the backed-up ones when a
  *     keyspace is created, by keyspace
@@ -35,7 +39,9 @@ public record RestoreRequest(
     Mode mode,
     BulkLoader loader,
     java.util.Map<io.kassette.node.TableRef, io.kassette.node.TableRef> renames,
-    java.util.Map<String, String> replication) {
+    java.util.Map<String, String> replication,
+    Step step,
+    long keepFreeBytes) {
 
   /** Parses {@code ks.t=ks2.t2}; throws naming the bad value. */
   public static java.util.Map.Entry<io.kassette.node.TableRef, io.kassette.node.TableRef> rename(
@@ -65,6 +71,41 @@ public record RestoreRequest(
     return java.util.Map.entry(m.group(1), m.group(2));
   }
 
+  /**
+   * The steps of a restore. Run one by one across a cluster, no table is truncated before every
+   * node holds its verified files, and truncation (cluster-wide in Cassandra) happens once.
+   */
+  public enum Step {
+    /** everything on this node: validate, schema, download, truncate, import */
+    ALL,
+    /** check the backup, the tables, the mode and the free disk; write nothing */
+    VALIDATE,
+    /** create the keyspaces and tables the node lacks */
+    SCHEMA,
+    /**
+     * download and verify into staging, which stays for IMPORT; staged files are not fetched again
+     */
+    DOWNLOAD,
+    /** truncate the target tables */
+    TRUNCATE,
+    /** import (or stream) the staged files, then delete staging */
+    IMPORT
+  }
+
+  /** The source host ids this request is limited to; empty for none. */
+  public java.util.Set<String> sourceHostIds() {
+    if (sourceHostId == null || sourceHostId.isBlank()) {
+      return java.util.Set.of();
+    }
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    for (String id : sourceHostId.split(",")) {
+      if (!id.isBlank()) {
+        ids.add(id.strip());
+      }
+    }
+    return ids;
+  }
+
   /** How the files reach the tables. */
   public enum Mode {
     /** import when this node is in the backup (host id or tokens), load otherwise */
@@ -76,6 +117,10 @@ public record RestoreRequest(
   }
 
   public RestoreRequest {
+    step = step == null ? Step.ALL : step;
+    if (keepFreeBytes < 0) {
+      throw new IllegalArgumentException("--keep-free-mib must be 0 or more, got " + keepFreeBytes);
+    }
     BucketLayout.requireName("cluster", cluster);
     BucketLayout.requireName("name", backup);
     BackupRequest.requireTransferLimits(parallel, rateLimitMiBps);

@@ -88,8 +88,9 @@ public final class RestoreService {
       if (!load) {
         sources.add(own);
       } else {
+        java.util.Set<String> wanted = request.sourceHostIds();
         for (ClusterManifest.NodeRef ref : cluster.nodes()) {
-          if (request.sourceHostId() == null || ref.hostId().equals(request.sourceHostId())) {
+          if (wanted.isEmpty() || wanted.contains(ref.hostId())) {
             sources.add(catalog.nodeManifest(ref.manifestKey()));
           }
         }
@@ -162,6 +163,7 @@ public final class RestoreService {
                   request.truncate(),
                   !request.truncate(),
                   (System.nanoTime() - start) / 1_000_000);
+      RestoreRequest.Step step = request.step();
       if (request.dryRun()) {
         return summary.apply(true);
       }
@@ -172,19 +174,50 @@ public final class RestoreService {
                 + " (another topology): load mode"
                 + " needs the bulk loader; set --loader-lib or KASSETTE_CASSANDRA_LIB");
       }
-      requireSpace(staging, bytes);
-      if (!ddl.isEmpty()) {
+      if (step == RestoreRequest.Step.ALL
+          || step == RestoreRequest.Step.VALIDATE
+          || step == RestoreRequest.Step.DOWNLOAD) {
+        requireSpace(staging, bytes - staged(downloads), request.keepFreeBytes());
+      }
+      if (step == RestoreRequest.Step.VALIDATE) {
+        return summary.apply(true);
+      }
+      if (!ddl.isEmpty()
+          && (step == RestoreRequest.Step.ALL || step == RestoreRequest.Step.SCHEMA)) {
         progress.phase(RestoreProgress.Phase.SCHEMA);
         cql.execute(info.datacenter(), ddl);
       }
+      if (step == RestoreRequest.Step.SCHEMA) {
+        progress.phase(RestoreProgress.Phase.DONE);
+        return summary.apply(false);
+      }
+      if (step == RestoreRequest.Step.TRUNCATE) {
+        progress.phase(RestoreProgress.Phase.TRUNCATE);
+        for (TableRef t : tables) {
+          node.truncate(targets.get(t));
+        }
+        progress.phase(RestoreProgress.Phase.DONE);
+        return summary.apply(false);
+      }
+      boolean keepStaging = step == RestoreRequest.Step.DOWNLOAD;
       try {
-        progress.phase(RestoreProgress.Phase.DOWNLOAD);
-        download(downloads, request, progress);
+        if (step == RestoreRequest.Step.IMPORT) {
+          requireStaged(downloads);
+          progress.filesDone.set(downloads.size());
+          progress.bytesDone.set(bytes);
+        } else {
+          progress.phase(RestoreProgress.Phase.DOWNLOAD);
+          download(downloads, request, progress);
+        }
         if (progress.stopRequested()) {
           throw new InterruptedException(
               "restore " + request.backup() + " stopped before truncate");
         }
-        if (request.truncate()) {
+        if (step == RestoreRequest.Step.DOWNLOAD) {
+          progress.phase(RestoreProgress.Phase.DONE);
+          return summary.apply(false);
+        }
+        if (request.truncate() && step == RestoreRequest.Step.ALL) {
           progress.phase(RestoreProgress.Phase.TRUNCATE);
           for (TableRef t : tables) {
             node.truncate(targets.get(t));
@@ -210,8 +243,10 @@ public final class RestoreService {
           }
         }
       } finally {
-        progress.phase(RestoreProgress.Phase.CLEANUP);
-        deleteTree(staging);
+        if (!keepStaging) {
+          progress.phase(RestoreProgress.Phase.CLEANUP);
+          deleteTree(staging);
+        }
       }
       progress.phase(RestoreProgress.Phase.DONE);
       return summary.apply(false);
@@ -400,13 +435,14 @@ public final class RestoreService {
     return load ? staging.resolve(source.node().hostId()) : staging;
   }
 
-  private static void requireSpace(Path staging, long bytes) throws IOException, BackupException {
+  private static void requireSpace(Path staging, long bytes, long keepFree)
+      throws IOException, BackupException {
     Path existing = staging;
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();
     }
     long usable = Files.getFileStore(existing).getUsableSpace();
-    long needed = bytes + bytes / 10 + (64L << 20);
+    long needed = bytes + bytes / 10 + (64L << 20) + keepFree;
     if (usable < needed) {
       throw new BackupException(
           "not enough disk for the restore at "
@@ -415,7 +451,9 @@ public final class RestoreService {
               + needed
               + " bytes (backup "
               + bytes
-              + " + 10% + 64 MiB), "
+              + " + 10% + 64 MiB"
+              + (keepFree > 0 ? " + " + keepFree + " to keep free" : "")
+              + "), "
               + usable
               + " usable; nothing was downloaded");
     }
@@ -461,14 +499,45 @@ public final class RestoreService {
     }
   }
 
-  /** Downloads one file, checking its size and CRC32C as the bytes arrive. */
+  /** Bytes already staged (verified) by an earlier download step. */
+  private static long staged(List<Download> downloads) throws IOException {
+    long bytes = 0;
+    for (Download d : downloads) {
+      if (Files.isRegularFile(d.target()) && Files.size(d.target()) == d.file().size()) {
+        bytes += d.file().size();
+      }
+    }
+    return bytes;
+  }
+
+  private static void requireStaged(List<Download> downloads) throws IOException, BackupException {
+    for (Download d : downloads) {
+      if (!Files.isRegularFile(d.target()) || Files.size(d.target()) != d.file().size()) {
+        throw new BackupException(
+            "staged file "
+                + d.target()
+                + " is missing or incomplete: run the download step again before the import");
+      }
+    }
+  }
+
+  /**
+   * Downloads one file, checking its size and CRC32C as the bytes arrive. It is written under a
+   * temporary name and renamed once verified, so a staged file is always a verified one and a
+   * repeated download step skips it.
+   */
   private Void fetch(Download d, TransferControl control) throws IOException {
     Files.createDirectories(d.target().getParent());
+    if (Files.isRegularFile(d.target()) && Files.size(d.target()) == d.file().size()) {
+      control.progress().accept(d.file().size());
+      return null;
+    }
+    Path partial = d.target().resolveSibling(d.target().getFileName() + ".part");
     CRC32C crc = new CRC32C();
     long size = 0;
     byte[] buffer = new byte[1 << 20];
     try (InputStream in = store.open(d.file().key());
-        OutputStream out = Files.newOutputStream(d.target())) {
+        OutputStream out = Files.newOutputStream(partial)) {
       for (int n; (n = in.read(buffer)) >= 0; ) {
         control.pass(n);
         crc.update(buffer, 0, n);
@@ -493,6 +562,7 @@ public final class RestoreService {
               + d.file().crc32c()
               + "; nothing was imported");
     }
+    Files.move(partial, d.target(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return null;
   }
 

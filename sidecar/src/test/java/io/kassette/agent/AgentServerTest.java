@@ -92,7 +92,8 @@ class AgentServerTest {
                 2,
                 16,
                 StorageOptions.defaults(),
-                Duration.ofSeconds(10)),
+                Duration.ofSeconds(10),
+                0),
             NO_NODE);
     return agent;
   }

@@ -7,55 +7,112 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
-/** Which backup to restore into which cluster. */
+/** Which backup to restore into which cluster. Immutable once created, except suspend. */
+@ValidationRule(
+    value = "has(self.backupRef) || (has(self.backup) && has(self.location))",
+    message = "set backupRef, or backup and location")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CassandraRestoreSpec {
-  @Required
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @ValidationRule(value = "self == oldSelf", message = "backupRef is immutable")
+  @JsonPropertyDescription(
+      "Name of a CassandraBackup in this namespace to restore; its location, cluster "
+          + "and backup name are used. Or give location and backup instead (disaster "
+          + "recovery, when the CassandraBackup is gone).")
+  private String backupRef;
+
   @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+  @ValidationRule(value = "self == oldSelf", message = "backup is immutable")
   @JsonPropertyDescription(
       "Name of the backup in the bucket (a CassandraBackup's status.backupName).")
   private String backup;
 
+  @Pattern("^((s3|gs)://[a-z0-9][a-z0-9._-]{1,220}(/[^\\s]*)?|file:///[^\\s]+)$")
+  @ValidationRule(value = "self == oldSelf", message = "location is immutable")
+  @JsonPropertyDescription(
+      "Where the backup is: s3://bucket/prefix, gs://bucket/prefix or file:///path.")
+  private String location;
+
   @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+  @ValidationRule(value = "self == oldSelf", message = "sourceCluster is immutable")
   @JsonPropertyDescription(
       "Cluster name the backup was taken under; defaults to the target cluster's name.")
   private String sourceCluster;
 
   @Required
-  @Pattern("^((s3|gs)://[a-z0-9][a-z0-9._-]{1,220}(/[^\\s]*)?|file:///[^\\s]+)$")
-  @JsonPropertyDescription(
-      "Where the backup is: s3://bucket/prefix, gs://bucket/prefix or file:///path.")
-  private String location;
-
-  @Required
+  @ValidationRule(value = "self == oldSelf", message = "cluster is immutable")
   @JsonPropertyDescription("The cluster to restore into (the same or another).")
   private ClusterRef cluster;
 
   @Pattern(
       "^\\s*!?[A-Za-z0-9_*?]+(\\.[A-Za-z0-9_*?]+)?(\\s*,\\s*!?[A-Za-z0-9_*?]+(\\.[A-Za-z0-9_*?]+)?)*\\s*$")
-  @JsonPropertyDescription("Backed-up tables to restore, as globs; empty for all.")
+  @ValidationRule(value = "self == oldSelf", message = "keyspaces is immutable")
+  @JsonPropertyDescription(
+      "Backed-up tables to restore, as keyspace or keyspace.table globs; empty for all.")
   private String keyspaces;
 
+  @ValidationRule(value = "self == oldSelf", message = "renames is immutable")
+  @JsonPropertyDescription("Backed-up keyspace.table to the keyspace.table to restore into.")
+  private Map<String, String> renames;
+
+  @ValidationRule(value = "self == oldSelf", message = "replication is immutable")
+  @JsonPropertyDescription(
+      "Per keyspace, the CQL replication map used when the restore creates the keyspace"
+          + " (another cluster's datacenters), e.g. app: "
+          + "\"{'class':'NetworkTopologyStrategy','dc1':3}\".")
+  private Map<String, String> replication;
+
   @Default("true")
-  @JsonPropertyDescription("Truncate each table first, so it holds exactly the backed-up rows.")
+  @ValidationRule(value = "self == oldSelf", message = "truncate is immutable")
+  @JsonPropertyDescription(
+      "Truncate each table (once, after every node holds its verified files) so it ends"
+          + " with exactly the backed-up rows; false merges them with the existing rows.")
   private Boolean truncate = true;
 
   @Pattern("^(auto|import|load)$")
   @Default("auto")
+  @ValidationRule(value = "self == oldSelf", message = "mode is immutable")
   @JsonPropertyDescription(
-      "auto (import into the same topology, stream into another), import or load.")
+      "auto (import where the nodes are the backed-up ones, stream with the bulk loader"
+          + " otherwise), import or load.")
   private String mode = "auto";
 
-  @JsonPropertyDescription("Backed-up keyspace.table to the keyspace.table to restore into.")
-  private Map<String, String> renames;
+  @Min(1)
+  @Default("2")
+  @JsonPropertyDescription("Nodes downloading or importing at once.")
+  private Integer parallel = 2;
+
+  @Min(1)
+  @Max(256)
+  @Default("4")
+  @JsonPropertyDescription("Files each node downloads at once.")
+  private Integer filesParallel = 4;
+
+  @Min(0)
+  @Default("0")
+  @JsonPropertyDescription("Download limit per node in MiB/s; 0 for none.")
+  private Double rateLimitMiBps = 0.0;
+
+  @Default("false")
+  @JsonPropertyDescription("true pauses the download (nothing truncated yet); false resumes.")
+  private Boolean suspend = false;
 
   @Min(0)
   @Max(20)
   @Default("3")
   @JsonPropertyDescription("How many times a failing node is retried before the restore is Failed.")
   private Integer backoffLimit = 3;
+
+  public String getBackupRef() {
+    return backupRef;
+  }
+
+  public void setBackupRef(String backupRef) {
+    this.backupRef = backupRef;
+  }
 
   public String getBackup() {
     return backup;
@@ -65,20 +122,20 @@ public class CassandraRestoreSpec {
     this.backup = backup;
   }
 
-  public String getSourceCluster() {
-    return sourceCluster;
-  }
-
-  public void setSourceCluster(String sourceCluster) {
-    this.sourceCluster = sourceCluster;
-  }
-
   public String getLocation() {
     return location;
   }
 
   public void setLocation(String location) {
     this.location = location;
+  }
+
+  public String getSourceCluster() {
+    return sourceCluster;
+  }
+
+  public void setSourceCluster(String sourceCluster) {
+    this.sourceCluster = sourceCluster;
   }
 
   public ClusterRef getCluster() {
@@ -97,6 +154,22 @@ public class CassandraRestoreSpec {
     this.keyspaces = keyspaces;
   }
 
+  public Map<String, String> getRenames() {
+    return renames;
+  }
+
+  public void setRenames(Map<String, String> renames) {
+    this.renames = renames;
+  }
+
+  public Map<String, String> getReplication() {
+    return replication;
+  }
+
+  public void setReplication(Map<String, String> replication) {
+    this.replication = replication;
+  }
+
   public Boolean getTruncate() {
     return truncate;
   }
@@ -113,12 +186,36 @@ public class CassandraRestoreSpec {
     this.mode = mode;
   }
 
-  public Map<String, String> getRenames() {
-    return renames;
+  public Integer getParallel() {
+    return parallel;
   }
 
-  public void setRenames(Map<String, String> renames) {
-    this.renames = renames;
+  public void setParallel(Integer parallel) {
+    this.parallel = parallel;
+  }
+
+  public Integer getFilesParallel() {
+    return filesParallel;
+  }
+
+  public void setFilesParallel(Integer filesParallel) {
+    this.filesParallel = filesParallel;
+  }
+
+  public Double getRateLimitMiBps() {
+    return rateLimitMiBps;
+  }
+
+  public void setRateLimitMiBps(Double rateLimitMiBps) {
+    this.rateLimitMiBps = rateLimitMiBps;
+  }
+
+  public Boolean getSuspend() {
+    return suspend;
+  }
+
+  public void setSuspend(Boolean suspend) {
+    this.suspend = suspend;
   }
 
   public Integer getBackoffLimit() {

@@ -16,6 +16,7 @@ import io.kassette.api.Operation;
 import io.kassette.api.OperationKind;
 import io.kassette.api.SidecarClient;
 import io.kassette.api.SidecarException;
+import io.kassette.operator.ClusterPods;
 import io.kassette.operator.Conditions;
 import io.kassette.operator.EventReason;
 import io.kassette.operator.EventRecorder;
@@ -60,7 +61,7 @@ public final class CassandraBackupReconciler
   static final String PROGRESSING = "Progressing";
 
   private final KubernetesClient kubernetes;
-  private final SidecarConnector sidecars;
+  private final ClusterPods pods;
   private final EventRecorder events;
   private final Duration poll;
   private final Duration retryBase;
@@ -83,7 +84,7 @@ public final class CassandraBackupReconciler
     for (BackupPhase end : List.of(BackupPhase.Succeeded, BackupPhase.Failed)) {
       metrics.counter("kassette.operator.backups", "outcome", end.name().toLowerCase(Locale.ROOT));
     }
-    this.sidecars = sidecars;
+    this.pods = new ClusterPods(kubernetes, sidecars);
     this.events = events;
     this.poll = poll;
     this.retryBase = retryBase;
@@ -826,23 +827,8 @@ public final class CassandraBackupReconciler
 
   // ---- Observation -------------------------------------------------------------------------
 
-  /** Running pods with an IP that the selector matches, by name. */
   private Map<String, Pod> pods(CassandraBackup backup) {
-    Map<String, Pod> pods = new java.util.TreeMap<>();
-    for (Pod p :
-        kubernetes
-            .pods()
-            .inNamespace(backup.getMetadata().getNamespace())
-            .withLabels(backup.getSpec().getCluster().getPodSelector())
-            .list()
-            .getItems()) {
-      boolean running = p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
-      boolean deleting = p.getMetadata().getDeletionTimestamp() != null;
-      if (running && !deleting && p.getStatus().getPodIP() != null) {
-        pods.put(p.getMetadata().getName(), p);
-      }
-    }
-    return pods;
+    return pods.running(backup.getMetadata().getNamespace(), backup.getSpec().getCluster());
   }
 
   /** The oldest other unfinished backup of the same cluster in the namespace, if any. */
@@ -882,8 +868,7 @@ public final class CassandraBackupReconciler
   }
 
   private SidecarClient client(CassandraBackup backup, Pod pod) {
-    return sidecars.connect(
-        backup.getMetadata().getNamespace(), pod, backup.getSpec().getCluster());
+    return pods.sidecar(backup.getMetadata().getNamespace(), pod, backup.getSpec().getCluster());
   }
 
   static String locationFor(CassandraBackupSpec spec, String datacenter) {
@@ -896,15 +881,7 @@ public final class CassandraBackupReconciler
 
   /** The sidecar operation's name: the resource's name and UID, so a re-sent call finds it. */
   public static String operationName(CassandraBackup backup, String suffix) {
-    String name = backup.getMetadata().getName();
-    if (name.length() > 160) {
-      name = name.substring(0, 160);
-    }
-    return name
-        + "-"
-        + backup.getMetadata().getUid().replace("-", "").substring(0, 8)
-        + "-"
-        + suffix;
+    return ClusterPods.operationName(backup, suffix);
   }
 
   public static String manifestUri(String location, String cluster, String backup) {
@@ -929,16 +906,10 @@ public final class CassandraBackupReconciler
   }
 
   private static String message(Throwable e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return ClusterPods.message(e);
   }
 
   static String human(long bytes) {
-    if (bytes < 1024) {
-      return bytes + " B";
-    }
-    String units = "KMGTPE";
-    int exp = (int) (Math.log(bytes) / Math.log(1024));
-    return String.format(
-        Locale.ROOT, "%.1f %siB", bytes / Math.pow(1024, exp), units.charAt(exp - 1));
+    return ClusterPods.human(bytes);
   }
 }
