@@ -927,6 +927,63 @@ class OperatorIT {
   }
 
   @Test
+  void aSuspendedRestoreStopsDownloadingTruncatesNothingAndResumes() throws Exception {
+    apply(backup("pause-src", "s3://main/restore-pause"));
+    awaitPhase("pause-src", BackupPhase.Succeeded);
+    String users = contents(node1, "users");
+    change();
+    String changed = contents(node1, "users");
+    CassandraRestore r = restoreOf("paused-restore", "pause-src");
+    r.getSpec().setRateLimitMiBps(1.0);
+    r.getSpec().setFilesParallel(1);
+    kubernetes.resource(r).create();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                kubernetes
+                    .resources(CassandraRestore.class)
+                    .inNamespace(NS)
+                    .withName("paused-restore")
+                    .get(),
+            x ->
+                x.getStatus() != null
+                    && x.getStatus().getPhase() == RestorePhase.Downloading
+                    && x.getStatus().getNodes().stream()
+                        .anyMatch(n -> n.getBytesDone() != null && n.getBytesDone() > 0));
+    kubernetes
+        .resources(CassandraRestore.class)
+        .inNamespace(NS)
+        .withName("paused-restore")
+        .edit(
+            x -> {
+              x.getSpec().setSuspend(true);
+              return x;
+            });
+    CassandraRestore paused = awaitRestore("paused-restore", RestorePhase.Paused);
+    String download = ClusterPods.operationName(paused, "download");
+    Operation before = sidecar("127.0.0.1").get(OperationKind.RESTORE, download);
+    assertThat(before.state()).isEqualTo(io.kassette.api.OperationState.PAUSED);
+    Thread.sleep(2000);
+    assertThat(sidecar("127.0.0.1").get(OperationKind.RESTORE, download).progress().bytesDone())
+        .as("no byte moves while suspended")
+        .isEqualTo(before.progress().bytesDone());
+    assertThat(contents(node1, "users")).as("nothing truncated yet").isEqualTo(changed);
+    kubernetes
+        .resources(CassandraRestore.class)
+        .inNamespace(NS)
+        .withName("paused-restore")
+        .edit(
+            x -> {
+              x.getSpec().setSuspend(false);
+              return x;
+            });
+    awaitRestore("paused-restore", RestorePhase.Succeeded);
+    assertThat(contents(node1, "users")).isEqualTo(users);
+  }
+
+  @Test
   void aRestartedOperatorCompletesTheRestoreWithoutTruncatingTwice() throws Exception {
     apply(backup("slow-src", "s3://main/restore-restart"));
     awaitPhase("slow-src", BackupPhase.Succeeded);

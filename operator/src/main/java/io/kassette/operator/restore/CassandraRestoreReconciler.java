@@ -312,9 +312,7 @@ public final class CassandraRestoreReconciler
           node.setBytesTotal(n.longValue());
         }
       } catch (RuntimeException e) {
-        if (nodeFailed(restore, status, node, ClusterPods.message(e))) {
-          return;
-        }
+        nodeFailed(restore, status, node, ClusterPods.message(e));
         return;
       }
     }
