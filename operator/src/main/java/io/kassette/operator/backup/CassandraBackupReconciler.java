@@ -2,7 +2,6 @@ package io.kassette.operator.backup;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -20,6 +19,7 @@ import io.kassette.operator.ClusterPods;
 import io.kassette.operator.Conditions;
 import io.kassette.operator.EventReason;
 import io.kassette.operator.EventRecorder;
+import io.kassette.operator.Reconciliations;
 import io.kassette.operator.SidecarConnector;
 import io.kassette.operator.api.BackupPhase;
 import io.kassette.operator.api.BackupTotals;
@@ -96,7 +96,7 @@ public final class CassandraBackupReconciler
     CassandraBackupStatus status =
         backup.getStatus() == null ? new CassandraBackupStatus() : backup.getStatus();
     backup.setStatus(status);
-    String before = Serialization.asJson(status);
+    String before = Reconciliations.fingerprint(status);
     if (status.getPhase() == null) {
       status.setPhase(BackupPhase.Pending);
     }
@@ -112,11 +112,7 @@ public final class CassandraBackupReconciler
     }
     status.setObservedGeneration(backup.getMetadata().getGeneration());
     summarize(status);
-    UpdateControl<CassandraBackup> control =
-        before.equals(Serialization.asJson(status))
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(backup);
-    return again ? control.rescheduleAfter(poll) : control;
+    return Reconciliations.patchIfChanged(backup, before, status, again, poll);
   }
 
   /** The one step this reconciliation takes, by phase. */
@@ -542,7 +538,7 @@ public final class CassandraBackupReconciler
           "pod " + node.getPod() + " failed " + failures + " times: " + error);
       return true;
     }
-    Duration wait = retryBase.multipliedBy(1L << Math.min(failures - 1, 10));
+    Duration wait = Reconciliations.backoff(retryBase, failures);
     node.setNextAttemptTime(Instant.now().plus(wait).toString());
     events.warning(
         backup,
@@ -821,8 +817,7 @@ public final class CassandraBackupReconciler
   }
 
   private static boolean due(NodeBackupStatus node) {
-    return node.getNextAttemptTime() == null
-        || !Instant.now().isBefore(Instant.parse(node.getNextAttemptTime()));
+    return Reconciliations.due(node.getNextAttemptTime());
   }
 
   // ---- Observation -------------------------------------------------------------------------

@@ -2,7 +2,6 @@ package io.kassette.operator.restore;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -20,6 +19,7 @@ import io.kassette.operator.ClusterPods;
 import io.kassette.operator.Conditions;
 import io.kassette.operator.EventReason;
 import io.kassette.operator.EventRecorder;
+import io.kassette.operator.Reconciliations;
 import io.kassette.operator.SidecarConnector;
 import io.kassette.operator.api.BackupPhase;
 import io.kassette.operator.api.CassandraBackup;
@@ -82,7 +82,7 @@ public final class CassandraRestoreReconciler
     CassandraRestoreStatus status =
         restore.getStatus() == null ? new CassandraRestoreStatus() : restore.getStatus();
     restore.setStatus(status);
-    String before = Serialization.asJson(status);
+    String before = Reconciliations.fingerprint(status);
     if (status.getPhase() == null) {
       status.setPhase(RestorePhase.Pending);
     }
@@ -98,11 +98,7 @@ public final class CassandraRestoreReconciler
     }
     status.setObservedGeneration(restore.getMetadata().getGeneration());
     summarize(status);
-    UpdateControl<CassandraRestore> control =
-        before.equals(Serialization.asJson(status))
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(restore);
-    return again ? control.rescheduleAfter(poll) : control;
+    return Reconciliations.patchIfChanged(restore, before, status, again, poll);
   }
 
   static List<String> problems(CassandraRestoreSpec spec) {
@@ -574,7 +570,7 @@ public final class CassandraRestoreReconciler
           "pod " + node.getPod() + " failed " + failures + " times: " + error);
       return true;
     }
-    Duration wait = retryBase.multipliedBy(1L << Math.min(failures - 1, 10));
+    Duration wait = Reconciliations.backoff(retryBase, failures);
     node.setNextAttemptTime(Instant.now().plus(wait).toString());
     events.warning(
         restore,
@@ -703,8 +699,7 @@ public final class CassandraRestoreReconciler
   }
 
   private static boolean due(NodeRestoreStatus node) {
-    return node.getNextAttemptTime() == null
-        || !Instant.now().isBefore(Instant.parse(node.getNextAttemptTime()));
+    return Reconciliations.due(node.getNextAttemptTime());
   }
 
   private Map<String, Pod> running(CassandraRestore restore) {
