@@ -926,6 +926,32 @@ class OperatorIT {
     }
   }
 
+  /** Waits until the restore downloads and some bytes have arrived. */
+  static void awaitDownloading(String name) {
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> kubernetes.resources(CassandraRestore.class).inNamespace(NS).withName(name).get(),
+            x ->
+                x.getStatus() != null
+                    && x.getStatus().getPhase() == RestorePhase.Downloading
+                    && x.getStatus().getNodes().stream()
+                        .anyMatch(n -> n.getBytesDone() != null && n.getBytesDone() > 0));
+  }
+
+  static void suspendRestore(String name, boolean suspend) {
+    kubernetes
+        .resources(CassandraRestore.class)
+        .inNamespace(NS)
+        .withName(name)
+        .edit(
+            x -> {
+              x.getSpec().setSuspend(suspend);
+              return x;
+            });
+  }
+
   @Test
   void aSuspendedRestoreStopsDownloadingTruncatesNothingAndResumes() throws Exception {
     apply(backup("pause-src", "s3://main/restore-pause"));
@@ -937,30 +963,8 @@ class OperatorIT {
     r.getSpec().setRateLimitMiBps(1.0);
     r.getSpec().setFilesParallel(1);
     kubernetes.resource(r).create();
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                kubernetes
-                    .resources(CassandraRestore.class)
-                    .inNamespace(NS)
-                    .withName("paused-restore")
-                    .get(),
-            x ->
-                x.getStatus() != null
-                    && x.getStatus().getPhase() == RestorePhase.Downloading
-                    && x.getStatus().getNodes().stream()
-                        .anyMatch(n -> n.getBytesDone() != null && n.getBytesDone() > 0));
-    kubernetes
-        .resources(CassandraRestore.class)
-        .inNamespace(NS)
-        .withName("paused-restore")
-        .edit(
-            x -> {
-              x.getSpec().setSuspend(true);
-              return x;
-            });
+    awaitDownloading("paused-restore");
+    suspendRestore("paused-restore", true);
     CassandraRestore paused = awaitRestore("paused-restore", RestorePhase.Paused);
     String download = ClusterPods.operationName(paused, "download");
     Operation before = sidecar("127.0.0.1").get(OperationKind.RESTORE, download);
@@ -970,15 +974,7 @@ class OperatorIT {
         .as("no byte moves while suspended")
         .isEqualTo(before.progress().bytesDone());
     assertThat(contents(node1, "users")).as("nothing truncated yet").isEqualTo(changed);
-    kubernetes
-        .resources(CassandraRestore.class)
-        .inNamespace(NS)
-        .withName("paused-restore")
-        .edit(
-            x -> {
-              x.getSpec().setSuspend(false);
-              return x;
-            });
+    suspendRestore("paused-restore", false);
     awaitRestore("paused-restore", RestorePhase.Succeeded);
     assertThat(contents(node1, "users")).isEqualTo(users);
   }
@@ -993,21 +989,7 @@ class OperatorIT {
     r.getSpec().setRateLimitMiBps(1.0);
     r.getSpec().setFilesParallel(1);
     CassandraRestore created = kubernetes.resource(r).create();
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                kubernetes
-                    .resources(CassandraRestore.class)
-                    .inNamespace(NS)
-                    .withName("slow-restore")
-                    .get(),
-            x ->
-                x.getStatus() != null
-                    && x.getStatus().getPhase() == RestorePhase.Downloading
-                    && x.getStatus().getNodes().stream()
-                        .anyMatch(n -> n.getBytesDone() != null && n.getBytesDone() > 0));
+    awaitDownloading("slow-restore");
     operator.close();
     operator = startOperator();
     CassandraRestore done = awaitRestore("slow-restore", RestorePhase.Succeeded);
