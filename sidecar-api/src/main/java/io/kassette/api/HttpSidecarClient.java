@@ -181,6 +181,11 @@ public final class HttpSidecarClient implements SidecarClient {
   }
 
   @Override
+  public PurgeResult purge(PurgeRequest request) {
+    return call("POST", "/v1/purge", request, type(PurgeResult.class));
+  }
+
+  @Override
   public void clearSnapshot(String tag) {
     call("DELETE", "/v1/snapshots/" + encode(tag), null, type(Map.class));
   }

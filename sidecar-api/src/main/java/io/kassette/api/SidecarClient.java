@@ -33,6 +33,9 @@ public interface SidecarClient {
   /** Deletes a backup's data from a location (commit marker first); harmless when repeated. */
   DeletionResult deleteBackup(String backup, String location, String cluster);
 
+  /** Retention: deletes expired backups and sweeps what nothing references any more. */
+  PurgeResult purge(PurgeRequest request);
+
   /** Clears a snapshot Kassette took ({@code kassette-<backup>}) on this node. */
   void clearSnapshot(String tag);
 }

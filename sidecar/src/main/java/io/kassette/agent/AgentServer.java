@@ -19,13 +19,17 @@ import io.kassette.api.DeletionResult;
 import io.kassette.api.NodeDescription;
 import io.kassette.api.OperationKind;
 import io.kassette.api.PemFiles;
+import io.kassette.api.PurgeRequest;
+import io.kassette.api.PurgeResult;
 import io.kassette.api.RestoreOperationRequest;
 import io.kassette.backup.BackupCatalog;
 import io.kassette.backup.BackupDeletion;
 import io.kassette.backup.BackupException;
+import io.kassette.backup.BackupPurge;
 import io.kassette.backup.BackupService;
 import io.kassette.backup.BucketLayout;
 import io.kassette.backup.ClusterManifest;
+import io.kassette.backup.Durations;
 import io.kassette.backup.NodeManifest;
 import io.kassette.node.NodeAccess;
 import io.kassette.node.NodeException;
@@ -286,6 +290,11 @@ public final class AgentServer implements AutoCloseable {
         }
         throw ApiException.notFound("no route " + path);
       }
+      case "purge" -> {
+        requireParts(parts, 1, path);
+        requireMethod(method, "POST");
+        return new Answer(200, purge(body(ex, PurgeRequest.class)));
+      }
       case "snapshots" -> {
         requireParts(parts, 2, path);
         requireMethod(method, "DELETE");
@@ -506,6 +515,34 @@ public final class AgentServer implements AutoCloseable {
       BackupDeletion.Result r = new BackupDeletion(store, cluster).delete(backup);
       LOG.info("deleted backup {}: {} objects, {} bytes", backup, r.objects(), r.bytes());
       return new DeletionResult(r.backup(), r.existed(), r.objects(), r.bytes());
+    } catch (io.kassette.storage.StorageException e) {
+      throw new ApiException(502, "storage: " + e.getMessage(), "location", null);
+    }
+  }
+
+  private PurgeResult purge(PurgeRequest r) throws ApiException, IOException {
+    EngineRequests.field("cluster", () -> BucketLayout.requireName("cluster", r.cluster()));
+    BackupPurge.Policy policy =
+        EngineRequests.field(
+            "keepLast",
+            () ->
+                new BackupPurge.Policy(
+                    r.keepLast() == null ? 0 : r.keepLast(),
+                    r.keepWithin() == null ? null : Durations.parse("keepWithin", r.keepWithin()),
+                    Durations.parse("grace", r.grace())));
+    try (ObjectStore store = open(r.location())) {
+      BackupPurge.Result p =
+          new BackupPurge(store, r.cluster()).purge(policy, r.dryRun(), java.time.Instant.now());
+      LOG.info(
+          "purge of {}: expired {}, incomplete {}, {} objects, {} bytes{}",
+          r.cluster(),
+          p.expired(),
+          p.incomplete(),
+          p.objects(),
+          p.bytes(),
+          p.dryRun() ? " (dry run)" : "");
+      return new PurgeResult(
+          p.dryRun(), p.kept(), p.expired(), p.incomplete(), p.objects(), p.bytes());
     } catch (io.kassette.storage.StorageException e) {
       throw new ApiException(502, "storage: " + e.getMessage(), "location", null);
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       CommitCommand.class,
       RestoreCommand.class,
+      PurgeCommand.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -163,6 +163,35 @@ class AgentServerTest {
   }
 
   @Test
+  void purgeAnswersWhatItRemovedAndNamesBadFields() throws Exception {
+    start(token(TOKEN), null, null);
+    SidecarClient client = HttpSidecarClient.builder(base("http"), () -> TOKEN).build();
+    String location = "file://" + tmp.resolve("bucket");
+    var result =
+        client.purge(new io.kassette.api.PurgeRequest(location, "c1", 3, "7d", null, true));
+    assertThat(result.dryRun()).isTrue();
+    assertThat(result.expired()).isEmpty();
+    HttpResponse<String> none =
+        send(
+            "POST",
+            "/v1/purge",
+            TOKEN,
+            "{\"location\":\"" + location + "\",\"cluster\":\"c1\",\"keepLast\":0}");
+    assertThat(none.statusCode()).isEqualTo(400);
+    assertThat(none.body()).contains("\"field\":\"keepLast\"").contains("at least 1");
+    HttpResponse<String> grace =
+        send(
+            "POST",
+            "/v1/purge",
+            TOKEN,
+            "{\"location\":\""
+                + location
+                + "\",\"cluster\":\"c1\",\"keepLast\":2,\"grace\":\"soon\"}");
+    assertThat(grace.statusCode()).isEqualTo(400);
+    assertThat(grace.body()).contains("grace 'soon' is not a duration");
+  }
+
+  @Test
   void aRotatedTokenTakesEffectWithoutARestart() throws Exception {
     Path file = token(TOKEN);
     start(file, null, null);
