@@ -118,6 +118,11 @@ public final class HttpSidecarClient implements SidecarClient {
   }
 
   @Override
+  public Operation startPurge(PurgeRequest request) {
+    return call("POST", "/v1/" + OperationKind.PURGE.path(), request, type(Operation.class));
+  }
+
+  @Override
   public Operation get(OperationKind kind, String name) {
     return call("GET", operationPath(kind, name), null, type(Operation.class));
   }

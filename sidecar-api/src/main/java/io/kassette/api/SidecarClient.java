@@ -14,6 +14,9 @@ public interface SidecarClient {
 
   Operation startRestore(RestoreOperationRequest request);
 
+  /** Starts retention as an operation ({@code request.name()} is its key). */
+  Operation startPurge(PurgeRequest request);
+
   /** Throws a {@link SidecarException} with {@code notFound()} for an unknown name. */
   Operation get(OperationKind kind, String name);
 

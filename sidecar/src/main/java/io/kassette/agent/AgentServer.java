@@ -29,7 +29,6 @@ import io.kassette.backup.BackupPurge;
 import io.kassette.backup.BackupService;
 import io.kassette.backup.BucketLayout;
 import io.kassette.backup.ClusterManifest;
-import io.kassette.backup.Durations;
 import io.kassette.backup.NodeManifest;
 import io.kassette.node.NodeAccess;
 import io.kassette.node.NodeException;
@@ -110,6 +109,15 @@ public final class AgentServer implements AutoCloseable {
                         StorageLocation.parse(r.location()),
                         storage(r.parallel()),
                         node,
+                        json);
+                  }
+                  case PURGE -> {
+                    PurgeRequest r = (PurgeRequest) request;
+                    yield new PurgeRun(
+                        r,
+                        EngineRequests.purge(r, true),
+                        StorageLocation.parse(r.location()),
+                        storage(4),
                         json);
                   }
                 };
@@ -309,14 +317,13 @@ public final class AgentServer implements AutoCloseable {
       throws ApiException, InterruptedException, IOException {
     if (parts.size() == 1) {
       requireMethod(method, "POST");
-      Object request =
-          kind == OperationKind.BACKUP
-              ? body(ex, BackupOperationRequest.class)
-              : body(ex, RestoreOperationRequest.class);
+      Object request = body(ex, OperationService.requestType(kind));
       String name =
           request instanceof BackupOperationRequest b
               ? b.name()
-              : ((RestoreOperationRequest) request).name();
+              : request instanceof RestoreOperationRequest r
+                  ? r.name()
+                  : ((PurgeRequest) request).name();
       EngineRequests.field("name", () -> BucketLayout.requireName("name", name));
       OperationService.Started started = operations.start(kind, name, request);
       return new Answer(started.created() ? 201 : 200, started.operation());
@@ -521,28 +528,11 @@ public final class AgentServer implements AutoCloseable {
   }
 
   private PurgeResult purge(PurgeRequest r) throws ApiException, IOException {
-    EngineRequests.field("cluster", () -> BucketLayout.requireName("cluster", r.cluster()));
-    BackupPurge.Policy policy =
-        EngineRequests.field(
-            "keepLast",
-            () ->
-                new BackupPurge.Policy(
-                    r.keepLast() == null ? 0 : r.keepLast(),
-                    r.keepWithin() == null ? null : Durations.parse("keepWithin", r.keepWithin()),
-                    Durations.parse("grace", r.grace())));
+    BackupPurge.Policy policy = EngineRequests.purge(r, false);
     try (ObjectStore store = open(r.location())) {
-      BackupPurge.Result p =
-          new BackupPurge(store, r.cluster()).purge(policy, r.dryRun(), java.time.Instant.now());
-      LOG.info(
-          "purge of {}: expired {}, incomplete {}, {} objects, {} bytes{}",
-          r.cluster(),
-          p.expired(),
-          p.incomplete(),
-          p.objects(),
-          p.bytes(),
-          p.dryRun() ? " (dry run)" : "");
-      return new PurgeResult(
-          p.dryRun(), p.kept(), p.expired(), p.incomplete(), p.objects(), p.bytes());
+      return PurgeRun.result(
+          new BackupPurge(store, r.cluster()).purge(policy, r.dryRun(), java.time.Instant.now()),
+          r);
     } catch (io.kassette.storage.StorageException e) {
       throw new ApiException(502, "storage: " + e.getMessage(), "location", null);
     }

@@ -1,9 +1,12 @@
 package io.kassette.agent;
 
 import io.kassette.api.BackupOperationRequest;
+import io.kassette.api.PurgeRequest;
 import io.kassette.api.RestoreOperationRequest;
+import io.kassette.backup.BackupPurge;
 import io.kassette.backup.BackupRequest;
 import io.kassette.backup.BucketLayout;
+import io.kassette.backup.Durations;
 import io.kassette.backup.Mode;
 import io.kassette.backup.Selection;
 import io.kassette.node.TableRef;
@@ -112,6 +115,31 @@ final class EngineRequests {
         replication,
         step,
         restoreKeepFreeBytes);
+  }
+
+  /** The retention policy of a purge; {@code name} is checked only for an operation. */
+  static BackupPurge.Policy purge(PurgeRequest r, boolean operation) throws ApiException {
+    if (operation) {
+      field("name", () -> BucketLayout.requireName("name", r.name()));
+    }
+    field("cluster", () -> BucketLayout.requireName("cluster", r.cluster()));
+    if (r.location() == null || r.location().isBlank()) {
+      throw ApiException.badField("location", "location is required, e.g. s3://bucket/prefix");
+    }
+    field("location", () -> StorageLocation.parse(r.location()));
+    if (r.prefix() != null) {
+      field("prefix", () -> BucketLayout.requireName("prefix", r.prefix()));
+    }
+    var keepWithin =
+        r.keepWithin() == null
+            ? null
+            : field("keepWithin", () -> Durations.parse("keepWithin", r.keepWithin()));
+    var grace = field("grace", () -> Durations.parse("grace", r.grace()));
+    return field(
+        "keepLast",
+        () ->
+            new BackupPurge.Policy(
+                r.keepLast() == null ? 0 : r.keepLast(), keepWithin, grace, r.prefix()));
   }
 
   private void common(

@@ -8,6 +8,7 @@ import io.kassette.api.OperationError;
 import io.kassette.api.OperationKind;
 import io.kassette.api.OperationProgress;
 import io.kassette.api.OperationState;
+import io.kassette.api.PurgeRequest;
 import io.kassette.api.RestoreOperationRequest;
 import io.kassette.backup.BackupException;
 import io.kassette.node.NodeException;
@@ -121,11 +122,7 @@ final class OperationService implements AutoCloseable {
     this.stopWait = stopWait;
     for (OperationJournal.Entry e : journal.load()) {
       Operation o = e.operation();
-      Class<?> type =
-          o.kind() == OperationKind.BACKUP
-              ? BackupOperationRequest.class
-              : RestoreOperationRequest.class;
-      Object request = json.convertValue(e.request(), type);
+      Object request = json.convertValue(e.request(), requestType(o.kind()));
       Tracked t = new Tracked(o.id(), o.kind(), o.name(), request, o.createdAt());
       t.state = o.state();
       t.phase = o.phase();
@@ -148,6 +145,15 @@ final class OperationService implements AutoCloseable {
       }
       operations.put(key(t.kind, t.name), t);
     }
+  }
+
+  /** The wire record that starts an operation of {@code kind}. */
+  static Class<?> requestType(OperationKind kind) {
+    return switch (kind) {
+      case BACKUP -> BackupOperationRequest.class;
+      case RESTORE -> RestoreOperationRequest.class;
+      case PURGE -> PurgeRequest.class;
+    };
   }
 
   private static String key(OperationKind kind, String name) {

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -293,8 +294,8 @@ public final class BackupService {
             ? RateLimiter.create(request.rateLimitMiBps() * (1 << 20))
             : null;
     ExecutorService pool0 = WorkerPool.fixed("kassette-upload", request.parallel());
-    Map<TableSnapshot, List<NodeManifest.FileEntry>> entries = new HashMap<>();
-    snapshots.forEach(t -> entries.put(t, new ArrayList<>()));
+    // Identity maps: these records hash every file of their table.
+    Map<Item, NodeManifest.FileEntry> results = new IdentityHashMap<>();
     try {
       ExecutorCompletionService<NodeManifest.FileEntry> done =
           new ExecutorCompletionService<>(pool0);
@@ -307,8 +308,7 @@ public final class BackupService {
       for (int i = 0; i < items.size(); i++) {
         Future<NodeManifest.FileEntry> f = done.take();
         try {
-          NodeManifest.FileEntry entry = f.get();
-          entries.get(futures.get(f).table()).add(entry);
+          results.put(futures.get(f), f.get());
         } catch (ExecutionException e) {
           if (progress.stopRequested()) {
             throw new InterruptedException("backup " + request.backup() + " stopped");
@@ -323,10 +323,16 @@ public final class BackupService {
               cause);
         }
       }
+      if (request.mode() == Mode.DIFFERENTIAL) {
+        restoreSwept(request, results, pool, stored, known, limiter, progress);
+      }
     } finally {
       WorkerPool.stop(pool0);
     }
     clock.lap("upload");
+    Map<TableSnapshot, List<NodeManifest.FileEntry>> entries = new IdentityHashMap<>();
+    snapshots.forEach(t -> entries.put(t, new ArrayList<>()));
+    results.forEach((item, entry) -> entries.get(item.table()).add(entry));
 
     List<NodeManifest.TableEntry> tableEntries = new ArrayList<>();
     for (TableSnapshot t : snapshots) {
@@ -345,6 +351,43 @@ public final class BackupService {
             progress.filesSkipped.get(),
             progress.bytesSkipped.get());
     return new Uploaded(tableEntries, totals);
+  }
+
+  /**
+   * A purge running meanwhile (from another process) may have swept a pooled file that this backup
+   * found stored when it planned, and that no kept backup references. The snapshot still holds the
+   * file: look at the pool once more and upload again what went, so that the manifest about to be
+   * written never points at a missing object.
+   */
+  private void restoreSwept(
+      BackupRequest request,
+      Map<Item, NodeManifest.FileEntry> results,
+      String pool,
+      Map<String, Long> stored,
+      Map<String, NodeManifest.FileEntry> known,
+      RateLimiter limiter,
+      BackupProgress progress)
+      throws IOException, InterruptedException {
+    List<Item> found =
+        results.entrySet().stream()
+            .filter(e -> stored.containsKey(e.getValue().key()))
+            .map(Map.Entry::getKey)
+            .toList();
+    if (found.isEmpty()) {
+      return;
+    }
+    Map<String, Long> now = sizes(store.list(pool));
+    for (Item item : found) {
+      String key = results.get(item).key();
+      if (!now.containsKey(key)) {
+        LOG.warn("{} was deleted from the pool during this backup; uploading it again", key);
+        // counted as stored when it was found: count it as uploaded instead
+        progress.filesSkipped.decrementAndGet();
+        progress.bytesSkipped.addAndGet(-item.file().size());
+        progress.tableDone(item.table().table().toString(), -item.file().size());
+        results.put(item, transfer(request, item, pool, pool, Map.of(), known, limiter, progress));
+      }
+    }
   }
 
   private NodeManifest.FileEntry transfer(

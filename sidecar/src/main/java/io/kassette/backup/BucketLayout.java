@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  *   backups/&lt;backup&gt;/data/&lt;host&gt;/...       full mode: the backup's own copy
  *   backups/&lt;backup&gt;/schema.cql
  *   backups/&lt;backup&gt;/backup.json          cluster manifest, written last: the commit marker
+ *   backups/&lt;backup&gt;/purging.json         purge marker: the backup is being deleted
  * </pre>
  */
 public record BucketLayout(String cluster) {
@@ -51,6 +52,11 @@ public record BucketLayout(String cluster) {
 
   public String clusterManifest(String backup) {
     return backupPrefix(backup) + "backup.json";
+  }
+
+  /** Written before a purge deletes anything of the backup; a later purge finishes the job. */
+  public String purgeMarker(String backup) {
+    return backupPrefix(backup) + "purging.json";
   }
 
   public String schema(String backup) {

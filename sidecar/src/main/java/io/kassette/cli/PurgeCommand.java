@@ -48,6 +48,14 @@ final class PurgeCommand implements Callable<Integer> {
           "Leave incomplete backups and unreferenced SSTables younger than this (default: ${DEFAULT-VALUE}).")
   String grace;
 
+  @Option(
+      names = "--prefix",
+      paramLabel = "NAME-PREFIX",
+      description =
+          "Only backups whose names start with this are expired or cleaned up (one schedule's"
+              + " backups); what other backups reference is always kept.")
+  String prefix;
+
   @Option(names = "--dry-run", description = "Show what would be deleted; delete nothing.")
   boolean dryRun;
 
@@ -62,7 +70,8 @@ final class PurgeCommand implements Callable<Integer> {
           new BackupPurge.Policy(
               keepLast,
               keepWithin == null ? null : Durations.parse("--keep-within", keepWithin),
-              Durations.parse("--grace", grace));
+              Durations.parse("--grace", grace),
+              prefix);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -192,6 +192,34 @@ class AgentServerTest {
   }
 
   @Test
+  void aPurgeOperationRunsOnceByNameAndReportsWhatItDid() throws Exception {
+    start(token(TOKEN), null, null);
+    SidecarClient client = HttpSidecarClient.builder(base("http"), () -> TOKEN).build();
+    String location = "file://" + tmp.resolve("bucket");
+    var request =
+        new io.kassette.api.PurgeRequest(location, "c1", 2, null, "1h", false)
+            .asOperation("nightly-purge-1", "nightly-");
+    Operation started = client.startPurge(request);
+    assertThat(started.kind()).isEqualTo(OperationKind.PURGE);
+    Operation done =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> client.get(OperationKind.PURGE, "nightly-purge-1"),
+                o -> o.state() == OperationState.SUCCEEDED);
+    assertThat(done.summary()).containsEntry("objects", 0).containsKey("expired");
+    assertThat(client.startPurge(request).id()).as("idempotent by name").isEqualTo(started.id());
+    HttpResponse<String> unnamed =
+        send(
+            "POST",
+            "/v1/purge-operations",
+            TOKEN,
+            "{\"location\":\"" + location + "\",\"cluster\":\"c1\",\"keepLast\":2}");
+    assertThat(unnamed.statusCode()).isEqualTo(400);
+    assertThat(unnamed.body()).contains("\"field\":\"name\"");
+  }
+
+  @Test
   void aRotatedTokenTakesEffectWithoutARestart() throws Exception {
     Path file = token(TOKEN);
     start(file, null, null);

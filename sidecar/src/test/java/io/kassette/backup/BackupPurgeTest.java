@@ -50,15 +50,26 @@ class BackupPurgeTest {
     store = ObjectStores.open(StorageLocation.parse("file://" + tmp), StorageOptions.defaults());
   }
 
+  static final String HOST2 = "6f1c2a9e-0000-4000-8000-000000000002";
+
   String pooled(String sstable) {
-    return layout.poolPrefix(HOST) + "app/t-0001/" + sstable + ".1234/Data.db";
+    return pooled(HOST, sstable);
+  }
+
+  String pooled(String host, String sstable) {
+    return layout.poolPrefix(host) + "app/t-0001/" + sstable + ".1234/Data.db";
   }
 
   /** A backup of {@code sstables}, started {@code hoursAgo}; committed or not. */
   void backup(String name, int hoursAgo, boolean commit, String... sstables) throws IOException {
+    backup(HOST, name, hoursAgo, commit, sstables);
+  }
+
+  void backup(String host, String name, int hoursAgo, boolean commit, String... sstables)
+      throws IOException {
     List<NodeManifest.FileEntry> files = new ArrayList<>();
     for (String s : sstables) {
-      String key = pooled(s);
+      String key = pooled(host, s);
       if (store.stat(key).isEmpty()) {
         store.put(key, s.getBytes(StandardCharsets.UTF_8));
       }
@@ -72,7 +83,7 @@ class BackupPurgeTest {
             CLUSTER,
             "differential",
             new NodeInfo(
-                HOST, CLUSTER, "dc1", "r1", List.of("0"), "5.0.9", NodeInfo.Engine.CASSANDRA),
+                host, CLUSTER, "dc1", "r1", List.of("0"), "5.0.9", NodeInfo.Engine.CASSANDRA),
             at,
             at.plusSeconds(60),
             "v1",
@@ -80,7 +91,8 @@ class BackupPurgeTest {
             List.of(
                 new NodeManifest.TableEntry("app", "t", "0001", "CREATE TABLE app.t ...", files)),
             new NodeManifest.Totals(files.size(), 0, 0, 0, 0, 0));
-    store.put(layout.nodeManifest(name, HOST), ManifestCodec.gzipJson(m));
+    store.put(layout.nodeManifest(name, host), ManifestCodec.gzipJson(m));
+    store.put(layout.latestPointer(host), ManifestCodec.json(Map.of("backup", name)));
     if (commit) {
       try {
         new BackupCatalog(store, CLUSTER).commit(name);
@@ -206,5 +218,99 @@ class BackupPurgeTest {
     assertThat(new BackupCatalog(store, CLUSTER).list(true))
         .extracting(BackupCatalog.Listing::name)
         .containsExactlyInAnyOrder("b4", "b5", "running");
+  }
+
+  /** A store that dies (throws) at the first delete, after deleting half of that batch. */
+  ObjectStore dyingAtFirstDelete() {
+    return (ObjectStore)
+        Proxy.newProxyInstance(
+            ObjectStore.class.getClassLoader(),
+            new Class<?>[] {ObjectStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("delete")) {
+                @SuppressWarnings("unchecked")
+                List<String> keys = (List<String>) args[0];
+                store.delete(keys.subList(0, keys.size() / 2));
+                throw new IOException("killed");
+              }
+              try {
+                return method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  @Test
+  void anInterruptedPurgeOfRecentBackupsIsFinishedWithinTheGracePeriod() throws Exception {
+    backup("h1", 3, true, "A", "B");
+    backup("h2", 2, true, "B", "C");
+    backup("h3", 1, true, "C", "D");
+    BackupPurge.Policy policy = new BackupPurge.Policy(1, null, Duration.ofHours(6));
+    assertThatThrownBy(
+            () -> new BackupPurge(dyingAtFirstDelete(), CLUSTER).purge(policy, false, NOW))
+        .hasMessageContaining("killed");
+    assertThat(keys())
+        .as("the doomed backups are marked before anything is deleted")
+        .contains(layout.purgeMarker("h1"), layout.purgeMarker("h2"));
+
+    // The next purge finishes h1 and h2 although they are younger than the grace period: their
+    // purge markers say a purge started on them.
+    BackupPurge.Result r = new BackupPurge(store, CLUSTER).purge(policy, false, NOW);
+    assertThat(r.kept()).containsExactly("h3");
+    assertThat(new BackupCatalog(store, CLUSTER).list(true))
+        .extracting(BackupCatalog.Listing::name)
+        .containsExactly("h3");
+    assertThat(keys()).noneMatch(k -> k.contains("/backups/h1/") || k.contains("/backups/h2/"));
+  }
+
+  @Test
+  void aPurgeMarkerOnABackupANewPolicyKeepsIsDroppedAndTheBackupStaysRestorable() throws Exception {
+    fiveBackupsAFailedOneAndOneRunning();
+    store.put(layout.purgeMarker("b4"), "{}".getBytes(StandardCharsets.UTF_8));
+    BackupPurge.Result r =
+        new BackupPurge(store, CLUSTER)
+            .purge(new BackupPurge.Policy(3, null, Duration.ofHours(6)), false, NOW);
+    assertThat(r.kept()).containsExactly("b5", "b4", "b3");
+    assertThat(keys())
+        .doesNotContain(layout.purgeMarker("b4"))
+        .contains(layout.clusterManifest("b4"));
+  }
+
+  @Test
+  void withAPrefixOnlyThatSchedulesBackupsExpireAndOthersKeepTheirFiles() throws Exception {
+    backup("manual-1", 60, true, "M", "A");
+    backup("manual-failed", 55, false, "N");
+    backup("nightly-1", 50, true, "A", "B");
+    backup("nightly-2", 40, true, "B", "C");
+    backup("nightly-3", 30, true, "C", "D");
+    BackupPurge.Result r =
+        new BackupPurge(store, CLUSTER)
+            .purge(new BackupPurge.Policy(1, null, Duration.ofHours(6), "nightly-"), false, NOW);
+    assertThat(r.kept()).containsExactly("nightly-3");
+    assertThat(r.expired()).containsExactlyInAnyOrder("nightly-1", "nightly-2");
+    assertThat(r.incomplete()).as("not the schedule's to clean up").isEmpty();
+    assertThat(new BackupCatalog(store, CLUSTER).list(true))
+        .extracting(BackupCatalog.Listing::name)
+        .containsExactlyInAnyOrder("manual-1", "manual-failed", "nightly-3");
+    assertThat(keys())
+        .as("what the manual backups reference stays")
+        .contains(pooled("M"), pooled("A"), pooled("N"), pooled("C"), pooled("D"))
+        .doesNotContain(pooled("B"));
+  }
+
+  @Test
+  void aNodeThatLeftTheClusterGoesWithTheLastBackupThatReferencedIt() throws Exception {
+    backup(HOST2, "b1", 50, false, "X", "Y");
+    backup("b1", 50, true, "A");
+    backup("b2", 40, true, "A", "B");
+    age(50);
+    assertThat(keys()).anyMatch(k -> k.contains("/nodes/" + HOST2 + "/"));
+    new BackupPurge(store, CLUSTER)
+        .purge(new BackupPurge.Policy(1, null, Duration.ofHours(6)), false, NOW);
+    assertThat(keys())
+        .as("no pooled SSTable and no dedup pointer of the departed node")
+        .noneMatch(k -> k.contains(HOST2));
+    assertThat(keys()).contains(pooled("A"), pooled("B"), layout.latestPointer(HOST));
   }
 }
