@@ -11,8 +11,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 /**
- * What to back up, where to, and how hard to push. Immutable once created, except suspend and
- * rateLimitMiBps.
+ * What to back up, where to, and how hard to push. In a CassandraBackup it is immutable once
+ * created, except suspend and rateLimitMiBps (rules on {@link CassandraBackup}, so that the same
+ * type stays editable as a BackupSchedule's template).
  */
 @ValidationRule(
     value =
@@ -21,20 +22,17 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CassandraBackupSpec {
   @Required
-  @ValidationRule(value = "self == oldSelf", message = "cluster is immutable")
   @JsonPropertyDescription("The cluster to back up.")
   private ClusterRef cluster;
 
   @Pattern(
       "^\\s*!?[A-Za-z0-9_*?]+(\\.[A-Za-z0-9_*?]+)?(\\s*,\\s*!?[A-Za-z0-9_*?]+(\\.[A-Za-z0-9_*?]+)?)*\\s*$")
-  @ValidationRule(value = "self == oldSelf", message = "keyspaces is immutable")
   @JsonPropertyDescription(
       "Tables to back up as comma-separated keyspace or keyspace.table globs, ! to "
           + "exclude (e.g. app*,!app_tmp.*). Empty: every user table.")
   private String keyspaces;
 
   @Pattern("^((s3|gs)://[a-z0-9][a-z0-9._-]{1,220}(/[^\\s]*)?|file:///[^\\s]+)$")
-  @ValidationRule(value = "self == oldSelf", message = "location is immutable")
   @JsonPropertyDescription(
       "Where the backup goes: s3://bucket/prefix, gs://bucket/prefix or file:///path. "
           + "Used by every datacenter without its own entry in datacenterLocations.")
@@ -44,14 +42,12 @@ public class CassandraBackupSpec {
       value =
           "self.all(dc, self[dc].matches('^((s3|gs)://[a-z0-9][a-z0-9._-]{1,220}(/[^\\\\s]*)?|file:///[^\\\\s]+)$'))",
       message = "every location must be s3://bucket/prefix, gs://bucket/prefix or file:///path")
-  @ValidationRule(value = "self == oldSelf", message = "datacenterLocations is immutable")
   @JsonPropertyDescription(
       "Per-datacenter locations (datacenter name to location), so that no node sends "
           + "its data across regions.")
   private Map<String, String> datacenterLocations;
 
   @Default("differential")
-  @ValidationRule(value = "self == oldSelf", message = "mode is immutable")
   @JsonPropertyDescription(
       "differential stores each SSTable once in a shared pool that backups reference; "
           + "full gives this backup its own copy.")

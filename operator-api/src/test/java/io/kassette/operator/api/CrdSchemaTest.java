@@ -102,4 +102,34 @@ class CrdSchemaTest {
             schema.violations(with(s -> ((ObjectNode) s.get("cluster")).put("name", "../../etc"))))
         .anyMatch(m -> m.contains("name"));
   }
+
+  @Test
+  void aScheduleWithABadCronDeadlineOrRetentionIsRefusedNamingTheField() throws IOException {
+    ObjectNode good =
+        (ObjectNode)
+            CrdSchema.YAML.readTree(
+                CrdSchema.root().resolve("examples/backupschedule.yaml").toFile());
+    assertThat(schema.violations(good)).isEmpty();
+    java.util.function.BiFunction<String, Object, java.util.Set<String>> with =
+        (field, value) -> {
+          ObjectNode copy = good.deepCopy();
+          ObjectNode spec = (ObjectNode) copy.get("spec");
+          ObjectNode target =
+              field.startsWith("retention.") ? (ObjectNode) spec.get("retention") : spec;
+          String name = field.substring(field.indexOf('.') + 1);
+          target.set(name, CrdSchema.YAML.valueToTree(value));
+          return schema.violations(copy);
+        };
+    assertThat(with.apply("spec.schedule", "every night")).anyMatch(m -> m.contains("schedule"));
+    assertThat(with.apply("spec.startingDeadlineSeconds", -5))
+        .anyMatch(m -> m.contains("startingDeadlineSeconds"));
+    assertThat(with.apply("spec.concurrencyPolicy", "Allow"))
+        .anyMatch(m -> m.contains("concurrencyPolicy"));
+    assertThat(with.apply("retention.keepLast", 0)).anyMatch(m -> m.contains("keepLast"));
+    assertThat(with.apply("retention.keepWithin", "two weeks"))
+        .anyMatch(m -> m.contains("keepWithin"));
+    assertThat(with.apply("spec.failedBackupsHistoryLimit", -1))
+        .anyMatch(m -> m.contains("failedBackupsHistoryLimit"));
+    assertThat(with.apply("spec.schedule", "@daily")).isEmpty();
+  }
 }
