@@ -18,5 +18,12 @@ public enum EventReason {
   Paused,
   Resumed,
   Cleanup,
-  DataDeleted
+  DataDeleted,
+  Scheduled,
+  SkippedRun,
+  Replaced,
+  Purging,
+  Purged,
+  PurgeFailed,
+  HistoryTrimmed
 }

@@ -3,16 +3,20 @@ package io.kassette.operator;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.kassette.operator.backup.CassandraBackupReconciler;
 import io.kassette.operator.restore.CassandraRestoreReconciler;
+import io.kassette.operator.schedule.BackupScheduleReconciler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
@@ -27,24 +31,62 @@ import org.slf4j.LoggerFactory;
  * fabric8 finds it.
  *
  * <p>Environment: {@code KASSETTE_NAMESPACES} (comma-separated; empty or unset for all), {@code
- * KASSETTE_HEALTH_PORT} (8080), {@code KASSETTE_POLL_SECONDS} (5).
+ * KASSETTE_HEALTH_PORT} (8080), {@code KASSETTE_POLL_SECONDS} (5), {@code
+ * KASSETTE_LEADER_ELECTION_NAMESPACE} (unset: no leader election; set: replicas elect a leader
+ * through the Lease {@code kassette-operator} there, and a replica that loses it exits).
  */
 public final class KassetteOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KassetteOperator.class);
 
   /** How the operator runs. */
+  /**
+   * How the operator runs.
+   *
+   * @param poll how often running work is looked at
+   * @param retryBase the first backoff after a failure, doubled on every further one
+   * @param clock what schedules read the time from
+   * @param scheduleCheck the longest a schedule waits between looks when nothing runs
+   * @param leaseNamespace where the leader-election Lease lives; null to run without leader
+   *     election (one replica)
+   */
   public record Settings(
-      Set<String> namespaces, Duration poll, Duration retryBase, int healthPort) {
+      Set<String> namespaces,
+      Duration poll,
+      Duration retryBase,
+      int healthPort,
+      Clock clock,
+      Duration scheduleCheck,
+      String leaseNamespace) {
+    static final String LEASE_NAME = "kassette-operator";
+
+    public Settings(Set<String> namespaces, Duration poll, Duration retryBase, int healthPort) {
+      this(namespaces, poll, retryBase, healthPort, Clock.systemUTC(), Duration.ofMinutes(1), null);
+    }
+
+    /** The same, with leader election through a Lease in {@code namespace}. */
+    public Settings withLeaderElection(String namespace) {
+      return new Settings(namespaces, poll, retryBase, healthPort, clock, scheduleCheck, namespace);
+    }
+
+    /** The same, with a clock of the test's and a bound on a schedule's sleep. */
+    public Settings withClock(Clock clock, Duration scheduleCheck) {
+      return new Settings(
+          namespaces, poll, retryBase, healthPort, clock, scheduleCheck, leaseNamespace);
+    }
+
     static Settings fromEnvironment(java.util.Map<String, String> env) {
       String ns = env.getOrDefault("KASSETTE_NAMESPACES", "");
-      return new Settings(
-          Arrays.stream(ns.split(","))
-              .map(String::strip)
-              .filter(s -> !s.isEmpty())
-              .collect(Collectors.toUnmodifiableSet()),
-          Duration.ofSeconds(Long.parseLong(env.getOrDefault("KASSETTE_POLL_SECONDS", "5"))),
-          Duration.ofSeconds(10),
-          Integer.parseInt(env.getOrDefault("KASSETTE_HEALTH_PORT", "8080")));
+      Settings s =
+          new Settings(
+              Arrays.stream(ns.split(","))
+                  .map(String::strip)
+                  .filter(x -> !x.isEmpty())
+                  .collect(Collectors.toUnmodifiableSet()),
+              Duration.ofSeconds(Long.parseLong(env.getOrDefault("KASSETTE_POLL_SECONDS", "5"))),
+              Duration.ofSeconds(10),
+              Integer.parseInt(env.getOrDefault("KASSETTE_HEALTH_PORT", "8080")));
+      String lease = env.getOrDefault("KASSETTE_LEADER_ELECTION_NAMESPACE", "").strip();
+      return lease.isEmpty() ? s : s.withLeaderElection(lease);
     }
   }
 
@@ -52,14 +94,35 @@ public final class KassetteOperator implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final HttpServer health;
+  private final boolean leaderElection;
+  private volatile boolean leading;
+  private volatile boolean closing;
 
   private KassetteOperator(
       KubernetesClient kubernetes, SidecarConnector sidecars, Settings settings)
       throws IOException {
+    LeaderElectionConfiguration election =
+        settings.leaseNamespace() == null
+            ? null
+            : new LeaderElectionConfiguration(
+                Settings.LEASE_NAME,
+                settings.leaseNamespace(),
+                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                identity(),
+                new LeaderCallbacks(
+                    () -> leading = true,
+                    this::lostLeadership,
+                    leader -> LOG.info("leader: {}", leader)),
+                // Not JOSDK's exit: it would call System.exit inside our shutdown hook.
+                false);
+    this.leaderElection = election != null;
     this.operator =
         new Operator(
             o ->
                 o.withKubernetesClient(kubernetes)
+                    .withLeaderElectionConfiguration(election)
                     // Merge patches for status: the same path on every API server and on the
                     // test server, which lacks server-side apply.
                     .withUseSSAToPatchPrimaryResource(false)
@@ -78,6 +141,16 @@ public final class KassetteOperator implements AutoCloseable {
         new CassandraRestoreReconciler(
             kubernetes, sidecars, events, settings.poll(), settings.retryBase()),
         c -> watch(c, settings.namespaces()));
+    operator.register(
+        new BackupScheduleReconciler(
+            kubernetes,
+            sidecars,
+            events,
+            settings.clock(),
+            settings.poll(),
+            settings.scheduleCheck(),
+            settings.retryBase()),
+        c -> watch(c, settings.namespaces()));
     this.health =
         settings.healthPort() < 0
             ? null
@@ -87,6 +160,10 @@ public final class KassetteOperator implements AutoCloseable {
       health.createContext(
           "/readyz",
           ex -> {
+            if (leaderElection && !leading) {
+              answer(ex, 200, "standby: another replica leads");
+              return;
+            }
             boolean ready =
                 operator.getRuntimeInfo().isStarted()
                     && operator.getRuntimeInfo().allEventSourcesAreHealthy();
@@ -118,6 +195,28 @@ public final class KassetteOperator implements AutoCloseable {
     }
   }
 
+  private static final String PROCESS_ID = "kassette-" + java.util.UUID.randomUUID();
+
+  /**
+   * The pod's name, so that a restarted container of the same pod takes its Lease back at once;
+   * outside a pod, one identity per process.
+   */
+  private static String identity() {
+    String host = System.getenv("HOSTNAME");
+    return host == null || host.isBlank() ? PROCESS_ID : host;
+  }
+
+  private void lostLeadership() {
+    boolean was = leading;
+    leading = false;
+    if (was && !closing) {
+      // Another replica leads now (or the API was unreachable past the renew deadline): exit, so
+      // that no two replicas reconcile at once; the restarted container rejoins the election.
+      LOG.error("lost the leader Lease; exiting");
+      new Thread(() -> System.exit(1), "kassette-exit").start();
+    }
+  }
+
   /** Starts the controllers (and the health server unless its port is negative). */
   public static KassetteOperator start(
       KubernetesClient kubernetes, SidecarConnector sidecars, Settings settings)
@@ -140,6 +239,7 @@ public final class KassetteOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     operator.stop();
     if (health != null) {
       health.stop(0);

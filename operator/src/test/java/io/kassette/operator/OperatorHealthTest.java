@@ -3,23 +3,12 @@ package io.kassette.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -28,28 +17,8 @@ class OperatorHealthTest {
 
   @Test
   void answersHealthReadinessAndMetricsWithoutPerResourceLabels() throws Exception {
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
-            false);
-    server.init();
-    try (KubernetesClient kubernetes = server.createClient()) {
-      try (InputStream in =
-          Files.newInputStream(
-              Path.of(
-                  System.getProperty("kassette.root", ".."),
-                  "crds",
-                  "cassandrabackups.kassette.io-v1.yml"))) {
-        kubernetes
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .resource(Serialization.unmarshal(in, CustomResourceDefinition.class))
-            .create();
-      }
+    try (TestApiServer api = new TestApiServer()) {
+      KubernetesClient kubernetes = api.client();
       try (KassetteOperator operator =
           KassetteOperator.start(
               kubernetes,
@@ -68,8 +37,6 @@ class OperatorHealthTest {
             .contains("kassette_operator_backups_total{outcome=\"succeeded\"} 0.0")
             .doesNotContain("resource.name");
       }
-    } finally {
-      server.destroy();
     }
   }
 

@@ -8,12 +8,11 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kassette.agent.AgentOptions;
 import io.kassette.agent.AgentServer;
+import io.kassette.agent.JmxNodeConnector;
 import io.kassette.agent.NodeConnector;
 import io.kassette.api.HttpSidecarClient;
 import io.kassette.api.Operation;
@@ -22,12 +21,10 @@ import io.kassette.api.SidecarClient;
 import io.kassette.backup.BackupCatalog;
 import io.kassette.backup.ClusterManifest;
 import io.kassette.backup.NodeManifest;
-import io.kassette.node.CassandraJmxNode;
-import io.kassette.node.CqlSchema;
 import io.kassette.node.HostPort;
-import io.kassette.node.NodeAccess;
-import io.kassette.node.NodeException;
 import io.kassette.operator.api.BackupPhase;
+import io.kassette.operator.api.BackupSchedule;
+import io.kassette.operator.api.BackupScheduleSpec;
 import io.kassette.operator.api.CassandraBackup;
 import io.kassette.operator.api.CassandraBackupSpec;
 import io.kassette.operator.api.CassandraRestore;
@@ -36,10 +33,14 @@ import io.kassette.operator.api.ClusterRef;
 import io.kassette.operator.api.DeletionPolicy;
 import io.kassette.operator.api.NodeBackupState;
 import io.kassette.operator.api.NodeBackupStatus;
+import io.kassette.operator.api.PurgeState;
 import io.kassette.operator.api.RestorePhase;
+import io.kassette.operator.api.RetentionPolicy;
 import io.kassette.operator.api.SecretKeyRef;
 import io.kassette.operator.api.SidecarRef;
 import io.kassette.operator.backup.CassandraBackupReconciler;
+import io.kassette.operator.chart.ChartRbac;
+import io.kassette.operator.chart.KassetteChart;
 import io.kassette.restore.BulkLoader;
 import io.kassette.storage.ObjectInfo;
 import io.kassette.storage.ObjectStore;
@@ -49,7 +50,6 @@ import io.kassette.storage.StorageOptions;
 import io.kassette.testkit.CassandraNode;
 import io.kassette.testkit.CqlSessions;
 import io.kassette.testkit.LocalS3Server;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -65,13 +65,12 @@ import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -79,6 +78,7 @@ import org.junit.jupiter.api.io.TempDir;
  * production patches it), the operator, REAL sidecar agents in-process (each bound to its node's
  * pod IP), TWO REAL Cassandra nodes in two datacenters of one cluster, and the local S3 server.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorIT {
   static final String NS = "db";
   static final String CLUSTER = "op-it";
@@ -89,8 +89,10 @@ class OperatorIT {
   static CassandraNode node2;
   static CassandraNode target;
   static LocalS3Server s3;
-  static KubernetesMockServer server;
+  static TestApiServer api;
   static KubernetesClient kubernetes;
+  static KubernetesClient operatorClient;
+  static final TestClock clock = new TestClock();
   static List<AgentServer> agents = new ArrayList<>();
   static int sidecarPort;
   static KassetteOperator operator;
@@ -179,45 +181,17 @@ class OperatorIT {
     for (CassandraNode node : List.of(node1, node2, target)) {
       agents.add(
           AgentServer.start(
-              new AgentOptions(
+              AgentOptions.embedded(
                   new InetSocketAddress(node.ip(), sidecarPort),
                   token,
-                  null,
-                  null,
                   tmp.resolve("agent-" + node.ip()),
-                  4,
-                  16,
-                  StorageOptions.defaults()
-                      .withS3(s3.endpoint(), LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY),
-                  Duration.ofSeconds(30),
-                  0),
+                  s3Options()),
               connector(node)));
     }
 
-    server =
-        new KubernetesMockServer(
-            new io.fabric8.mockwebserver.Context(),
-            new io.fabric8.mockwebserver.MockWebServer(),
-            new java.util.HashMap<>(),
-            new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(List.of()),
-            false);
-    server.init();
-    kubernetes = server.createClient();
-    for (String crd : List.of("cassandrabackups", "backupschedules", "cassandrarestores")) {
-      try (InputStream in =
-          Files.newInputStream(
-              Path.of(
-                  System.getProperty("kassette.root", ".."),
-                  "crds",
-                  crd + ".kassette.io-v1.yml"))) {
-        kubernetes
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .resource(Serialization.unmarshal(in, CustomResourceDefinition.class))
-            .create();
-      }
-    }
+    api = new TestApiServer();
+    kubernetes = api.client();
+    operatorClient = api.operatorClient();
     kubernetes
         .secrets()
         .inNamespace(NS)
@@ -242,11 +216,11 @@ class OperatorIT {
       operator.close();
     }
     agents.forEach(AgentServer::close);
-    if (kubernetes != null) {
-      kubernetes.close();
+    if (operatorClient != null) {
+      operatorClient.close();
     }
-    if (server != null) {
-      server.destroy();
+    if (api != null) {
+      api.close();
     }
     for (CassandraNode n : new CassandraNode[] {node1, node2, target}) {
       if (n != null) {
@@ -260,39 +234,21 @@ class OperatorIT {
 
   static KassetteOperator startOperator() throws Exception {
     return KassetteOperator.start(
-        kubernetes,
-        new HttpSidecarConnector(kubernetes, Duration.ofSeconds(60)),
-        new KassetteOperator.Settings(
-            Set.of(), Duration.ofMillis(300), Duration.ofMillis(200), -1));
+        operatorClient,
+        new HttpSidecarConnector(operatorClient, Duration.ofSeconds(60)),
+        new KassetteOperator.Settings(Set.of(), Duration.ofMillis(300), Duration.ofMillis(200), -1)
+            .withClock(clock, Duration.ofMillis(300))
+            .withLeaderElection(KassetteChart.NAMESPACE));
   }
 
   static NodeConnector connector(CassandraNode node) {
-    BulkLoader loader =
+    return JmxNodeConnector.of(
+        node.jmxAddress(),
+        node.cqlAddress(),
         new BulkLoader(
             CassandraNode.cassandraLib(),
             HostPort.parse(node.cqlAddress(), 9042),
-            node.storagePort());
-    return new NodeConnector() {
-      @Override
-      public NodeAccess connect() throws NodeException {
-        return CassandraJmxNode.connect(HostPort.parse(node.jmxAddress(), 7199), null, null);
-      }
-
-      @Override
-      public CqlSchema cqlSchema() {
-        return new CqlSchema(HostPort.parse(node.cqlAddress(), 9042), null, null, false);
-      }
-
-      @Override
-      public BulkLoader loader() {
-        return loader;
-      }
-
-      @Override
-      public List<Path> dataDirectories() {
-        return List.of();
-      }
-    };
+            node.storagePort()));
   }
 
   static void pod(String name, String ip, Map<String, String> labels) {
@@ -321,16 +277,7 @@ class OperatorIT {
   }
 
   static void flush(CassandraNode node) throws Exception {
-    JMXServiceURL url =
-        new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + node.jmxAddress() + "/jmxrmi");
-    try (JMXConnector c = JMXConnectorFactory.connect(url)) {
-      c.getMBeanServerConnection()
-          .invoke(
-              new ObjectName("org.apache.cassandra.db:type=StorageService"),
-              "forceKeyspaceFlush",
-              new Object[] {"app", new String[] {"events"}},
-              new String[] {String.class.getName(), String[].class.getName()});
-    }
+    node.flush("app", "events");
   }
 
   /** The cluster as the resources name it: selector, sidecar port and token Secret. */
@@ -389,12 +336,14 @@ class OperatorIT {
             });
   }
 
+  static StorageOptions s3Options() {
+    return StorageOptions.defaults()
+        .withS3(s3.endpoint(), LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY);
+  }
+
   static ObjectStore store(String location) {
     try {
-      return ObjectStores.open(
-          StorageLocation.parse(location),
-          StorageOptions.defaults()
-              .withS3(s3.endpoint(), LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY));
+      return ObjectStores.open(StorageLocation.parse(location), s3Options());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -887,18 +836,12 @@ class OperatorIT {
     int port = CassandraNode.freePort();
     try (AgentServer crowded =
         AgentServer.start(
-            new AgentOptions(
-                new InetSocketAddress("127.0.0.1", port),
-                tmp.resolve("token"),
-                null,
-                null,
-                tmp.resolve("agent-crowded"),
-                2,
-                16,
-                StorageOptions.defaults()
-                    .withS3(s3.endpoint(), LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY),
-                Duration.ofSeconds(30),
-                1L << 50),
+            AgentOptions.embedded(
+                    new InetSocketAddress("127.0.0.1", port),
+                    tmp.resolve("token"),
+                    tmp.resolve("agent-crowded"),
+                    s3Options())
+                .withRestoreKeepFree(1L << 50),
             connector(node1))) {
       pod("crowded-0", "127.0.0.1", Map.of("cluster", "crowded"));
       CassandraRestore r = restoreOf("too-big", "disk-src");
@@ -999,5 +942,142 @@ class OperatorIT {
     assertThat(op.attempts()).as("truncated once").isEqualTo(1);
     assertThat(sidecar("127.0.0.2").operations()).noneMatch(o -> o.name().equals(truncate));
     assertThat(contents(node2, "users")).isEqualTo(users);
+  }
+
+  // ---- BackupSchedule ----------------------------------------------------------------------
+
+  static BackupSchedule schedule(String name) {
+    return kubernetes.resources(BackupSchedule.class).inNamespace(NS).withName(name).get();
+  }
+
+  /** Every object the backups need: their own files and the pooled SSTables they reference. */
+  static Set<String> needed(String location, List<String> backups) throws Exception {
+    Set<String> keys = new java.util.TreeSet<>();
+    try (ObjectStore store = store(location)) {
+      BackupCatalog catalog = new BackupCatalog(store, CLUSTER);
+      io.kassette.backup.BucketLayout layout = new io.kassette.backup.BucketLayout(CLUSTER);
+      for (String b : backups) {
+        store.list(layout.backupPrefix(b)).forEach(o -> keys.add(o.key()));
+        for (NodeManifest m : catalog.nodeManifests(b)) {
+          keys.add(layout.latestPointer(m.node().hostId()));
+          m.tables().forEach(t -> t.files().forEach(f -> keys.add(f.key())));
+        }
+      }
+    }
+    return keys;
+  }
+
+  @Test
+  void aScheduleBacksUpOnTimeAndRetentionTrimsTheBucketAndTheBackupObjects() throws Exception {
+    String location = "s3://main/scheduled";
+    BackupSchedule s = new BackupSchedule();
+    s.getMetadata().setName("hourly");
+    s.getMetadata().setNamespace(NS);
+    BackupScheduleSpec spec = new BackupScheduleSpec();
+    spec.setSchedule("0 * * * *");
+    spec.setTimeZone("UTC");
+    RetentionPolicy retention = new RetentionPolicy();
+    retention.setKeepLast(2);
+    retention.setGrace("0s"); // the operator runs no backup of the cluster during a purge
+    spec.setRetention(retention);
+    spec.setBackupTemplate(backup("template", location).getSpec());
+    s.setSpec(spec);
+    kubernetes.resource(s).create();
+
+    List<String> runs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      BackupSchedule before =
+          await()
+              .atMost(Duration.ofMinutes(1))
+              .until(
+                  () -> schedule("hourly"),
+                  x -> x.getStatus() != null && x.getStatus().getNextScheduleTime() != null);
+      java.time.Instant due = java.time.Instant.parse(before.getStatus().getNextScheduleTime());
+      clock.set(due.plusSeconds(30)); // the hour has come
+      String run = io.kassette.operator.schedule.BackupScheduleReconciler.runName(before, due);
+      runs.add(run);
+      awaitPhase(run, BackupPhase.Succeeded);
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () -> schedule("hourly").getStatus().getRetention(),
+              r -> r != null && run.equals(r.getAfter()) && r.getState() == PurgeState.Succeeded);
+      // New rows and a major compaction: the next run shares no SSTable with this one.
+      try (CqlSession session = CqlSessions.open(node1)) {
+        for (int r = 0; r < 20; r++) {
+          session.execute(
+              com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                      "INSERT INTO app.users (id, name) VALUES (?, ?)", 5000 + i * 100 + r, "s" + i)
+                  .setConsistencyLevel(
+                      com.datastax.oss.driver.api.core.DefaultConsistencyLevel.ALL));
+        }
+      }
+      for (CassandraNode n : List.of(node1, node2)) {
+        n.compact("app");
+      }
+    }
+
+    BackupSchedule done = schedule("hourly");
+    assertThat(done.getStatus().getLastSuccessfulBackup()).isEqualTo(runs.get(3));
+    assertThat(done.getStatus().getRetention().getExpired()).containsExactly(runs.get(1));
+    assertThat(done.getStatus().getRetention().getDeletedBackups()).containsExactly(runs.get(1));
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kubernetes
+                            .resources(CassandraBackup.class)
+                            .inNamespace(NS)
+                            .withLabel(BackupSchedule.LABEL, "hourly")
+                            .list()
+                            .getItems())
+                    .as("kubectl get matches the bucket")
+                    .extracting(b -> b.getMetadata().getName())
+                    .containsExactlyInAnyOrder(runs.get(2), runs.get(3)));
+    assertThat(objects(location).keySet())
+        .as("exactly the objects of the two newest runs remain")
+        .isEqualTo(needed(location, List.of(runs.get(2), runs.get(3))));
+    try (ObjectStore store = store(location)) {
+      assertThat(new BackupCatalog(store, CLUSTER).list(true))
+          .extracting(BackupCatalog.Listing::name)
+          .containsExactlyInAnyOrder(runs.get(2), runs.get(3));
+    }
+    assertThat(eventReasons("hourly")).contains("Scheduled", "Purging", "Purged");
+  }
+
+  // ---- RBAC --------------------------------------------------------------------------------
+
+  /**
+   * Runs last: every request the operator made in this class (backups, restores, schedules,
+   * retention, finalizers, restarts, leader election) is allowed by the Helm chart's RBAC, and
+   * everything the chart grants was used.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void theChartGrantsWhatTheOperatorCalledAndNothingMore() {
+    var chart = KassetteChart.render(Map.of());
+    Set<String> requests = api.operatorRequests();
+    assertThat(requests).isNotEmpty();
+    try {
+      // For whoever changes the chart: what the operator asked, one request a line.
+      Files.write(Path.of("target/operator-api-requests.txt"), new java.util.TreeSet<>(requests));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(ChartRbac.denied(chart, requests))
+        .as("requests the chart's RBAC refuses; the operator made: " + ChartRbac.summary(requests))
+        .isEmpty();
+    Set<String> unused = new java.util.TreeSet<>(ChartRbac.unused(chart, requests));
+    // Not a request but a pre-flight check: JOSDK refuses to start leader election unless a
+    // review of its own rules shows update on the Lease (fabric8's lock then patches it).
+    assertThat(
+            unused.remove(
+                "update coordination.k8s.io/leases [kassette-operator] in Role "
+                    + KassetteChart.NAMESPACE))
+        .isTrue();
+    assertThat(unused)
+        .as("rules no request used; the operator made: " + ChartRbac.summary(requests))
+        .isEmpty();
   }
 }

@@ -26,4 +26,30 @@ public record AgentOptions(
     int maxParallel,
     StorageOptions storage,
     Duration stopWait,
-    long restoreKeepFreeBytes) {}
+    long restoreKeepFreeBytes) {
+
+  /**
+   * An agent embedded in another process (the demo, the operator's tests): plain HTTP, 4 request
+   * threads, parallel up to 16, 30 s to stop, no disk kept free beyond the restore's own margin.
+   */
+  public static AgentOptions embedded(
+      InetSocketAddress listen, Path tokenFile, Path stateDir, StorageOptions storage) {
+    return new AgentOptions(
+        listen, tokenFile, null, null, stateDir, 4, 16, storage, Duration.ofSeconds(30), 0);
+  }
+
+  /** The same options, keeping {@code bytes} free on the data volume after a restore. */
+  public AgentOptions withRestoreKeepFree(long bytes) {
+    return new AgentOptions(
+        listen,
+        tokenFile,
+        tlsCertificate,
+        tlsKey,
+        stateDir,
+        httpThreads,
+        maxParallel,
+        storage,
+        stopWait,
+        bytes);
+  }
+}

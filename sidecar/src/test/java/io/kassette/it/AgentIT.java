@@ -44,10 +44,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,16 +153,7 @@ class AgentIT {
   }
 
   static void flush(String keyspace, String table) throws Exception {
-    JMXServiceURL url =
-        new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + cassandra.jmxAddress() + "/jmxrmi");
-    try (JMXConnector c = JMXConnectorFactory.connect(url)) {
-      c.getMBeanServerConnection()
-          .invoke(
-              new ObjectName("org.apache.cassandra.db:type=StorageService"),
-              "forceKeyspaceFlush",
-              new Object[] {keyspace, new String[] {table}},
-              new String[] {String.class.getName(), String[].class.getName()});
-    }
+    cassandra.flush(keyspace, table);
   }
 
   static String location(String test) {

@@ -48,10 +48,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,22 +140,8 @@ class PurgeIT {
 
   /** A major compaction of the keyspace: every SSTable of the last backup is replaced. */
   static void compact() throws Exception {
-    JMXServiceURL url =
-        new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + cassandra.jmxAddress() + "/jmxrmi");
-    try (JMXConnector c = JMXConnectorFactory.connect(url)) {
-      var mbeans = c.getMBeanServerConnection();
-      ObjectName ss = new ObjectName("org.apache.cassandra.db:type=StorageService");
-      mbeans.invoke(
-          ss,
-          "forceKeyspaceFlush",
-          new Object[] {"ret", new String[0]},
-          new String[] {String.class.getName(), String[].class.getName()});
-      mbeans.invoke(
-          ss,
-          "forceKeyspaceCompaction",
-          new Object[] {false, "ret", new String[0]},
-          new String[] {"boolean", String.class.getName(), String[].class.getName()});
-    }
+    cassandra.flush("ret");
+    cassandra.compact("ret");
   }
 
   /** Row count and a SHA-256 over every row, order-independent. */

@@ -285,6 +285,38 @@ public final class CassandraNode implements AutoCloseable {
     }
   }
 
+  /** {@code nodetool flush <keyspace> [tables]}, over JMX. */
+  public void flush(String keyspace, String... tables) throws Exception {
+    storageService(
+        "forceKeyspaceFlush",
+        new Object[] {keyspace, tables},
+        new String[] {String.class.getName(), String[].class.getName()});
+  }
+
+  /** {@code nodetool compact <keyspace>}: a major compaction, over JMX. */
+  public void compact(String keyspace) throws Exception {
+    storageService(
+        "forceKeyspaceCompaction",
+        new Object[] {false, keyspace, new String[0]},
+        new String[] {"boolean", String.class.getName(), String[].class.getName()});
+  }
+
+  private void storageService(String operation, Object[] args, String[] signature)
+      throws Exception {
+    javax.management.remote.JMXServiceURL url =
+        new javax.management.remote.JMXServiceURL(
+            "service:jmx:rmi:///jndi/rmi://" + jmxAddress() + "/jmxrmi");
+    try (javax.management.remote.JMXConnector c =
+        javax.management.remote.JMXConnectorFactory.connect(url)) {
+      c.getMBeanServerConnection()
+          .invoke(
+              new javax.management.ObjectName("org.apache.cassandra.db:type=StorageService"),
+              operation,
+              args,
+              signature);
+    }
+  }
+
   public void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroy();

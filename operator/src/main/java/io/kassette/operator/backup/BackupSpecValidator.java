@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * must get a Failed condition naming the field and the fix, never a crash loop. Also checks what a
  * schema cannot, such as a location for every datacenter.
  */
-final class BackupSpecValidator {
+public final class BackupSpecValidator {
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
   static final Pattern LOCATION =
       Pattern.compile("((s3|gs)://[a-z0-9][a-z0-9._-]{1,220}(/\\S*)?|file:///\\S+)");
@@ -22,7 +22,7 @@ final class BackupSpecValidator {
 
   private BackupSpecValidator() {}
 
-  static List<String> problems(CassandraBackupSpec spec) {
+  public static List<String> problems(CassandraBackupSpec spec) {
     List<String> problems = new ArrayList<>();
     if (spec == null) {
       return List.of("spec is required");

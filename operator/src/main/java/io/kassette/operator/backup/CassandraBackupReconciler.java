@@ -22,6 +22,7 @@ import io.kassette.operator.EventRecorder;
 import io.kassette.operator.Reconciliations;
 import io.kassette.operator.SidecarConnector;
 import io.kassette.operator.api.BackupPhase;
+import io.kassette.operator.api.BackupSchedule;
 import io.kassette.operator.api.BackupTotals;
 import io.kassette.operator.api.CassandraBackup;
 import io.kassette.operator.api.CassandraBackupSpec;
@@ -29,6 +30,7 @@ import io.kassette.operator.api.CassandraBackupStatus;
 import io.kassette.operator.api.DeletionPolicy;
 import io.kassette.operator.api.NodeBackupState;
 import io.kassette.operator.api.NodeBackupStatus;
+import io.kassette.operator.api.PurgeState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,6 +153,20 @@ public final class CassandraBackupReconciler
   // ---- Pending: find the nodes, wait for the cluster to be free --------------------------------
 
   private void pending(CassandraBackup backup, CassandraBackupStatus status) {
+    String purge = purgeRunning(backup);
+    if (purge != null) {
+      if (!Conditions.isTrue(status.getConditions(), WAITING)) {
+        events.normal(backup, EventReason.Waiting, "waiting for " + purge + " to finish");
+      }
+      Conditions.set(
+          status.getConditions(),
+          WAITING,
+          true,
+          "PurgeRunning",
+          purge + " deletes what no backup of cluster " + clusterName(backup) + " references",
+          generation(backup));
+      return;
+    }
     String other = otherBackupRunning(backup);
     if (other != null) {
       if (!Conditions.isTrue(status.getConditions(), WAITING)) {
@@ -851,6 +867,31 @@ public final class CassandraBackupReconciler
         .filter(b -> started(b) || age.compare(b, backup) < 0)
         .sorted(age)
         .map(b -> b.getMetadata().getName())
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * The retention purge of a BackupSchedule of the same cluster that runs now, if any: a backup
+   * started meanwhile could rely on pooled files the purge is about to sweep.
+   */
+  private String purgeRunning(CassandraBackup backup) {
+    return kubernetes
+        .resources(BackupSchedule.class)
+        .inNamespace(backup.getMetadata().getNamespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(s -> s.getStatus() != null && s.getStatus().getRetention() != null)
+        .filter(s -> s.getStatus().getRetention().getState() == PurgeState.Running)
+        .filter(
+            s ->
+                s.getSpec() != null
+                    && s.getSpec().getBackupTemplate() != null
+                    && s.getSpec().getBackupTemplate().getCluster() != null
+                    && clusterName(backup)
+                        .equals(s.getSpec().getBackupTemplate().getCluster().getName()))
+        .map(s -> "the retention purge of schedule " + s.getMetadata().getName())
         .findFirst()
         .orElse(null);
   }
