@@ -2,7 +2,7 @@
 MVN ?= mvn -B
 JAVA ?= java
 
-.PHONY: build test bench fmt crds clean
+.PHONY: build test bench fmt crds docs demo kind-e2e clean
 
 ## build: compile everything and produce sidecar/target/kassette-sidecar.jar
 build:
@@ -16,10 +16,23 @@ test:
 bench: build
 	bash bench/run.sh
 
-## crds: regenerate crds/ from the Java types in operator-api (a test fails when they are stale)
+## crds: regenerate crds/ and the chart's crds/ from the Java types (a test fails when they are stale)
 crds:
 	$(MVN) -q -pl operator-api -am install -DskipTests
 	cp operator-api/target/classes/META-INF/fabric8/*.yml crds/
+	cp operator-api/target/classes/META-INF/fabric8/*.yml helm/kassette/crds/
+
+## docs: regenerate docs/reference.md from the CRDs (a test fails when it is stale)
+docs: crds
+	$(MVN) -q -pl operator-api surefire:test -Dtest=CrdReferenceTest -Dkassette.writeDocs=true -Dkassette.root=$(CURDIR)
+
+## demo: the whole product locally: real Cassandra nodes, sidecars, the operator, backup and restore
+demo: build
+	$(JAVA) -Xmx512m -Dkassette.root=$(CURDIR) -cp "demo/target/classes:$$(cat demo/target/classpath.txt)" io.kassette.demo.Demo
+
+## kind-e2e: with Docker, kind, kubectl and helm: the chart and a 3-node Cassandra on a kind cluster
+kind-e2e:
+	bash e2e/kind/run.sh
 
 ## fmt: apply google-java-format
 fmt:

@@ -1,0 +1,57 @@
+{{- define "kassette.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "kassette.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kassette.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{ include "kassette.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{- define "kassette.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "kassette.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "kassette.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "kassette.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The rules the operator needs wherever it reconciles: exactly what OperatorIT sees it call. */}}
+{{- define "kassette.rules" -}}
+- apiGroups: ["kassette.io"]
+  resources: ["cassandrabackups"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+- apiGroups: ["kassette.io"]
+  resources: ["cassandrarestores"]
+  verbs: ["list", "watch", "patch"]
+- apiGroups: ["kassette.io"]
+  resources: ["backupschedules"]
+  verbs: ["list", "watch"]
+- apiGroups: ["kassette.io"]
+  resources: ["cassandrabackups/status", "cassandrarestores/status", "backupschedules/status"]
+  verbs: ["patch"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list"]
+- apiGroups: [""]
+  resources: ["secrets"]
+  resourceNames: {{ toJson .Values.sidecarSecretNames }}
+  verbs: ["get"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end -}}

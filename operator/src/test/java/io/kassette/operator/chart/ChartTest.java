@@ -1,0 +1,207 @@
+package io.kassette.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.kassette.operator.api.StrictModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart: strict lint, rendering with default and non-default values, every rendered
+ * manifest a valid Kubernetes object with no unknown field, and the security settings a production
+ * cluster expects. What its RBAC grants is checked against the operator's real requests in {@code
+ * OperatorIT}.
+ */
+class ChartTest {
+  static final Map<String, Object> NON_DEFAULT =
+      Map.ofEntries(
+          Map.entry("replicaCount", 3),
+          Map.entry("watchNamespaces[0]", "cassandra"),
+          Map.entry("watchNamespaces[1]", "scylla"),
+          Map.entry("sidecarSecretNames[0]", "kassette-sidecar"),
+          Map.entry("sidecarSecretNames[1]", "kassette-sidecar-ca"),
+          Map.entry("image.tag", "0.1.0-rc1"),
+          Map.entry(
+              "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn", "arn:aws:iam::1:role/x"),
+          Map.entry("metrics.serviceMonitor.enabled", true),
+          Map.entry("networkPolicy.enabled", true),
+          Map.entry("networkPolicy.databases[0].namespace", "cassandra"),
+          Map.entry("networkPolicy.databases[0].podSelector.app", "cassandra"),
+          Map.entry("networkPolicy.databases[0].sidecarPort", 8090),
+          Map.entry("nodeSelector.kubernetes\\.io/os", "linux"),
+          Map.entry("priorityClassName", "system-cluster-critical"));
+
+  @Test
+  void lintsStrictly() {
+    LintResult lint = new Helm(KassetteChart.path()).lint().strict().call();
+    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+  }
+
+  @Test
+  void rendersWithDefaultValuesIntoValidObjects() {
+    List<HasMetadata> chart = KassetteChart.render(Map.of());
+    assertThat(chart)
+        .extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "Deployment");
+    assertStrict(chart);
+    Deployment d = only(chart, Deployment.class);
+    assertThat(d.getSpec().getReplicas()).isEqualTo(2);
+    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getImage()).isEqualTo("ghcr.io/kassette/kassette-operator:0.1.0");
+    assertThat(c.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("KASSETTE_LEADER_ELECTION_NAMESPACE");
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                  .isEqualTo("metadata.namespace");
+            });
+  }
+
+  @Test
+  void runsAsNonRootWithAReadOnlyRootAndNoPrivilegeEscalation() {
+    Deployment d = only(KassetteChart.render(Map.of()), Deployment.class);
+    var pod = d.getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var sc = pod.getContainers().get(0).getSecurityContext();
+    assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(sc.getPrivileged()).isFalse();
+    assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(pod.getContainers().get(0).getResources().getLimits()).containsKey("memory");
+  }
+
+  @Test
+  void rendersNonDefaultValues() {
+    List<HasMetadata> chart = KassetteChart.render(NON_DEFAULT);
+    assertStrict(chart);
+    assertThat(chart).noneMatch(r -> r instanceof ClusterRole);
+    List<Role> roles = chart.stream().filter(Role.class::isInstance).map(Role.class::cast).toList();
+    assertThat(roles)
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("cassandra", "scylla", KassetteChart.NAMESPACE);
+    Deployment d = only(chart, Deployment.class);
+    assertThat(d.getSpec().getReplicas()).isEqualTo(3);
+    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getImage()).endsWith(":0.1.0-rc1");
+    assertThat(c.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("KASSETTE_NAMESPACES");
+              assertThat(e.getValue()).isEqualTo("cassandra,scylla");
+            });
+    NetworkPolicy np = only(chart, NetworkPolicy.class);
+    assertThat(np.getMetadata().getNamespace()).isEqualTo("cassandra");
+    var ingress = np.getSpec().getIngress();
+    assertThat(ingress.get(0).getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8090));
+    assertThat(ingress.get(0).getFrom().get(0).getPodSelector().getMatchLabels())
+        .containsEntry("app.kubernetes.io/name", "kassette");
+    assertThat(ingress.get(1).getFrom()).as("other ports stay open").isNullOrEmpty();
+    assertThat(ingress.get(1).getPorts())
+        .extracting(p -> p.getPort().getIntVal() + "-" + p.getEndPort())
+        .contains("1-8089", "8091-65535");
+    GenericKubernetesResource monitor =
+        chart.stream()
+            .filter(GenericKubernetesResource.class::isInstance)
+            .map(GenericKubernetesResource.class::cast)
+            .filter(r -> r.getKind().equals("ServiceMonitor"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+    List<PolicyRule> secretRules =
+        roles.get(0).getRules().stream().filter(r -> r.getResources().contains("secrets")).toList();
+    assertThat(secretRules)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getResourceNames())
+                  .containsExactly("kassette-sidecar", "kassette-sidecar-ca");
+              assertThat(r.getVerbs()).containsExactly("get");
+            });
+  }
+
+  @Test
+  void disablingLeaderElectionRunsOneReplicaWithoutLeaseRights() {
+    List<HasMetadata> chart = KassetteChart.render(Map.of("leaderElection.enabled", false));
+    assertThat(only(chart, Deployment.class).getSpec().getReplicas()).isEqualTo(1);
+    assertThat(chart).noneMatch(r -> r instanceof Role);
+  }
+
+  @Test
+  void valuesTheSchemaRefusesFailToRender() {
+    assertThatThrownBy(() -> KassetteChart.render(Map.of("replicaCount", 0)))
+        .hasMessageContaining("replicaCount");
+    assertThatThrownBy(() -> KassetteChart.render(Map.of("imageTag", "x")))
+        .hasMessageContaining("imageTag");
+    assertThatThrownBy(() -> KassetteChart.render(Map.of("watchNamespaces[0]", "Not_A_Namespace")))
+        .hasMessageContaining("watchNamespaces");
+  }
+
+  @Test
+  void theChartCarriesTheGeneratedCrds() throws Exception {
+    Path root = Path.of(System.getProperty("kassette.root", ".."));
+    try (Stream<Path> files = Files.list(root.resolve("crds"))) {
+      for (Path crd : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
+        Path inChart = KassetteChart.path().resolve("crds").resolve(crd.getFileName());
+        assertThat(inChart).as("run make crds").exists();
+        assertThat(Files.readString(inChart))
+            .as(inChart + " is stale: run make crds")
+            .isEqualTo(Files.readString(crd));
+      }
+    }
+  }
+
+  @Test
+  void noRuleGrantsWildcards() {
+    for (Map<String, Object> values : List.of(Map.<String, Object>of(), NON_DEFAULT)) {
+      for (ChartRbac.Grant g : ChartRbac.grants(KassetteChart.render(values))) {
+        assertThat(g.rule().getVerbs()).doesNotContain("*");
+        assertThat(g.rule().getResources()).doesNotContain("*");
+        assertThat(g.rule().getApiGroups()).doesNotContain("*");
+      }
+    }
+  }
+
+  static void assertStrict(List<HasMetadata> chart) {
+    for (HasMetadata r : chart) {
+      if (r instanceof GenericKubernetesResource) {
+        continue; // a kind fabric8 has no model of (ServiceMonitor): checked field by field
+      }
+      assertThat(StrictModels.unknownFields(r))
+          .as(r.getKind() + " " + r.getMetadata().getName() + " has unknown fields")
+          .isEmpty();
+      assertThat(r.getMetadata().getLabels()).containsKey("app.kubernetes.io/managed-by");
+    }
+  }
+
+  static <T> T only(List<HasMetadata> chart, Class<T> type) {
+    List<T> found = chart.stream().filter(type::isInstance).map(type::cast).toList();
+    assertThat(found).as(type.getSimpleName()).hasSize(1);
+    return found.get(0);
+  }
+}
