@@ -87,13 +87,7 @@ class BackupIT {
     try (CassandraJmxNode jmx = jmx()) {
       nodeInfo = jmx.describe();
     }
-    cli =
-        new CliProcess(
-            tmp.resolve("cli"),
-            Map.of(
-                "AWS_ACCESS_KEY_ID", LocalS3Server.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", LocalS3Server.SECRET_KEY,
-                "AWS_REGION", "us-east-1"));
+    cli = CliProcess.withLocalS3(tmp.resolve("cli"));
   }
 
   @AfterAll

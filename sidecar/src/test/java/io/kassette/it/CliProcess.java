@@ -35,6 +35,16 @@ final class CliProcess {
     this.env = env;
   }
 
+  /** A CLI whose AWS credentials are those of the local S3 server. */
+  static CliProcess withLocalS3(Path workDir) {
+    return new CliProcess(
+        workDir,
+        Map.of(
+            "AWS_ACCESS_KEY_ID", io.kassette.testkit.LocalS3Server.ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY", io.kassette.testkit.LocalS3Server.SECRET_KEY,
+            "AWS_REGION", "us-east-1"));
+  }
+
   static Path jar() {
     return Path.of(System.getProperty("kassette.sidecar.jar", "target/kassette-sidecar.jar"))
         .toAbsolutePath();

@@ -85,13 +85,7 @@ class PurgeIT {
     try (CassandraJmxNode jmx = jmx()) {
       hostId = jmx.describe().hostId();
     }
-    cli =
-        new CliProcess(
-            tmp.resolve("cli"),
-            Map.of(
-                "AWS_ACCESS_KEY_ID", LocalS3Server.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", LocalS3Server.SECRET_KEY,
-                "AWS_REGION", "us-east-1"));
+    cli = CliProcess.withLocalS3(tmp.resolve("cli"));
   }
 
   @AfterAll

@@ -10,9 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What the controller refuses when no schema did: every message names the field and the fix. */
-class BackupSpecValidatorTest {
+public class BackupSpecValidatorTest {
 
-  static CassandraBackupSpec valid() {
+  /** A valid spec, for tests of what builds on it. */
+  public static CassandraBackupSpec valid() {
     SecretKeyRef token = new SecretKeyRef();
     token.setName("kassette-sidecar");
     SidecarRef sidecar = new SidecarRef();
