@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class KassetteOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KassetteOperator.class);
 
-  /** How the operator runs. */
   /**
    * How the operator runs.
    *

@@ -108,12 +108,14 @@ class ExamplesTest {
 
   @Test
   void theSidecarIsWiredTheSameWayEverywhere() throws Exception {
+    int sidecars = 0;
     for (Path file : yamlFiles()) {
       for (JsonNode doc : documents(file)) {
         for (JsonNode c : containersIn(doc)) {
           if (!c.path("name").asText().equals("kassette")) {
             continue;
           }
+          sidecars++;
           String what = file + " kassette container";
           assertThat(c.path("image").asText()).as(what).contains("kassette-sidecar");
           assertThat(c.path("args").toString()).as(what).contains("serve").contains("--token-file");
@@ -127,6 +129,9 @@ class ExamplesTest {
         }
       }
     }
+    assertThat(sidecars)
+        .as("the StatefulSet, cass-operator, Scylla and kind examples carry the sidecar")
+        .isGreaterThanOrEqualTo(4);
   }
 
   /** Every {@code containers} list anywhere in the document. */

@@ -410,8 +410,8 @@ public final class BackupScheduleReconciler implements Reconciler<BackupSchedule
     }
     PurgeStatus purge = status.getRetention();
     String after = newest.getMetadata().getName();
-    boolean running = purge != null && purge.getState() == PurgeState.Running;
-    if (!running && (purge == null || !after.equals(purge.getAfter()))) {
+    boolean inFlight = purge != null && purge.getState() == PurgeState.Running;
+    if (!inFlight && (purge == null || !after.equals(purge.getAfter()))) {
       String busy = unfinishedBackupOfCluster(schedule);
       if (busy != null) {
         return true; // a running backup may reference what the purge would sweep: wait for it
@@ -451,13 +451,13 @@ public final class BackupScheduleReconciler implements Reconciler<BackupSchedule
     if (!Reconciliations.due(purge.getNextAttemptTime())) {
       return true;
     }
-    Map<String, Pod> running0 =
+    Map<String, Pod> runningPods =
         pods.running(schedule.getMetadata().getNamespace(), cluster(schedule));
     for (LocationPurgeStatus l : purge.getLocations()) {
       if (OperationState.SUCCEEDED.name().equals(l.getState())) {
         continue;
       }
-      Pod pod = podFor(l.getLocation(), newest, running0);
+      Pod pod = podFor(l.getLocation(), newest, runningPods);
       if (pod == null) {
         return failedLocation(
             schedule, status, purge, l, "no running pod to purge " + l.getLocation() + " through");
