@@ -2,7 +2,7 @@
 MVN ?= mvn -B
 JAVA ?= java
 
-.PHONY: build test bench fmt crds docs demo kind-e2e clean
+.PHONY: build test bench fmt crds docs demo kube kind-e2e clean
 
 ## build: compile everything and produce sidecar/target/kassette-sidecar.jar
 build:
@@ -29,6 +29,10 @@ docs: crds
 ## demo: the whole product locally: real Cassandra nodes, sidecars, the operator, backup and restore
 demo: build
 	$(JAVA) -Xmx512m -Dkassette.root=$(CURDIR) -cp "demo/target/classes:$$(cat demo/target/classpath.txt)" io.kassette.demo.Demo
+
+## kube: a real Kubernetes control plane on 127.0.0.1 until Ctrl-C (prints its KUBECONFIG)
+kube: build
+	$(JAVA) -cp "demo/target/classes:$$(cat demo/target/classpath.txt)" io.kassette.testkit.KubeControlPlane target/kube
 
 ## kind-e2e: with Docker, kind, kubectl and helm: the chart and a 3-node Cassandra on a kind cluster
 kind-e2e:
