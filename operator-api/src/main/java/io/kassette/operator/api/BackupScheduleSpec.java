@@ -6,12 +6,14 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** When to back up, what, and how long to keep it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BackupScheduleSpec {
   @Required
   @Pattern("^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|\\S+(\\s+\\S+){4})$")
+  @Size(max = 256)
   @JsonPropertyDescription(
       "Cron expression with 5 fields (minute hour day-of-month month day-of-week, e.g. "
           + "\"0 2 * * *\"), or @hourly, @daily, @weekly, @monthly, @yearly; in timeZone. A "
@@ -21,6 +23,7 @@ public class BackupScheduleSpec {
 
   @Default("UTC")
   @Pattern("^[A-Za-z][A-Za-z0-9_+/-]*$")
+  @Size(max = 64)
   @JsonPropertyDescription("IANA time zone of the schedule, e.g. Europe/Berlin.")
   private String timeZone = "UTC";
 

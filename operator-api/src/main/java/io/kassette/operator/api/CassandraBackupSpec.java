@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
@@ -25,27 +26,27 @@ public class CassandraBackupSpec {
   @JsonPropertyDescription("The cluster to back up.")
   private ClusterRef cluster;
 
-  @Pattern(
-      "^\\s*!?[A-Za-z0-9_*?]+(\\.[A-Za-z0-9_*?]+)?(\\s*,\\s*!?[A-Za-z0-9_*?]+(\\.[A-Za-z0-9_*?]+)?)*\\s*$")
+  @Pattern(Constraints.TABLE_GLOBS)
+  @Size(max = Constraints.TABLE_GLOBS_LENGTH)
   @JsonPropertyDescription(
       "Tables to back up as comma-separated keyspace or keyspace.table globs, ! to "
           + "exclude (e.g. app*,!app_tmp.*). Empty: every user table.")
   private String keyspaces;
 
-  @Pattern("^((s3|gs)://[a-z0-9][a-z0-9._-]{1,220}(/[^\\s]*)?|file:///[^\\s]+)$")
+  @Pattern(Constraints.LOCATION)
+  @Size(max = Constraints.LOCATION_LENGTH)
   @JsonPropertyDescription(
       "Where the backup goes: s3://bucket/prefix, gs://bucket/prefix or file:///path. "
           + "Used by every datacenter without its own entry in datacenterLocations.")
   private String location;
 
-  @ValidationRule(
-      value =
-          "self.all(dc, self[dc].matches('^((s3|gs)://[a-z0-9][a-z0-9._-]{1,220}(/[^\\\\s]*)?|file:///[^\\\\s]+)$'))",
-      message = "every location must be s3://bucket/prefix, gs://bucket/prefix or file:///path")
+  @Size(max = Constraints.MAP_ENTRIES)
   @JsonPropertyDescription(
       "Per-datacenter locations (datacenter name to location), so that no node sends "
           + "its data across regions.")
-  private Map<String, String> datacenterLocations;
+  private Map<
+          String, @Pattern(Constraints.LOCATION) @Size(max = Constraints.LOCATION_LENGTH) String>
+      datacenterLocations;
 
   @Default("differential")
   @JsonPropertyDescription(

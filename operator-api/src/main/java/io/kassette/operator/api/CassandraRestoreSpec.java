@@ -7,17 +7,22 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
-/** Which backup to restore into which cluster. Immutable once created, except suspend. */
+/**
+ * Which backup to restore into which cluster. Immutable once created, except suspend, parallel,
+ * filesParallel, rateLimitMiBps and backoffLimit (rules on {@link CassandraRestore}, where a rule
+ * also sees a field being removed).
+ */
 @ValidationRule(
     value = "has(self.backupRef) || (has(self.backup) && has(self.location))",
     message = "set backupRef, or backup and location")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CassandraRestoreSpec {
-  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
-  @ValidationRule(value = "self == oldSelf", message = "backupRef is immutable")
+  @Pattern(Constraints.OBJECT_NAME)
+  @Size(max = Constraints.OBJECT_NAME_LENGTH)
   @JsonPropertyDescription(
       "Name of a CassandraBackup in this namespace to restore; its location, cluster "
           + "and backup name are used. Or give location and backup instead (disaster "
@@ -25,56 +30,53 @@ public class CassandraRestoreSpec {
   private String backupRef;
 
   @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
-  @ValidationRule(value = "self == oldSelf", message = "backup is immutable")
+  @Size(max = 200)
   @JsonPropertyDescription(
       "Name of the backup in the bucket (a CassandraBackup's status.backupName).")
   private String backup;
 
-  @Pattern("^((s3|gs)://[a-z0-9][a-z0-9._-]{1,220}(/[^\\s]*)?|file:///[^\\s]+)$")
-  @ValidationRule(value = "self == oldSelf", message = "location is immutable")
+  @Pattern(Constraints.LOCATION)
+  @Size(max = Constraints.LOCATION_LENGTH)
   @JsonPropertyDescription(
       "Where the backup is: s3://bucket/prefix, gs://bucket/prefix or file:///path.")
   private String location;
 
-  @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
-  @ValidationRule(value = "self == oldSelf", message = "sourceCluster is immutable")
+  @Pattern(Constraints.CLUSTER_NAME)
+  @Size(max = Constraints.CLUSTER_NAME_LENGTH)
   @JsonPropertyDescription(
       "Cluster name the backup was taken under; defaults to the target cluster's name.")
   private String sourceCluster;
 
   @Required
-  @ValidationRule(value = "self == oldSelf", message = "cluster is immutable")
   @JsonPropertyDescription("The cluster to restore into (the same or another).")
   private ClusterRef cluster;
 
-  @Pattern(
-      "^\\s*!?[A-Za-z0-9_*?]+(\\.[A-Za-z0-9_*?]+)?(\\s*,\\s*!?[A-Za-z0-9_*?]+(\\.[A-Za-z0-9_*?]+)?)*\\s*$")
-  @ValidationRule(value = "self == oldSelf", message = "keyspaces is immutable")
+  @Pattern(Constraints.TABLE_GLOBS)
+  @Size(max = Constraints.TABLE_GLOBS_LENGTH)
   @JsonPropertyDescription(
       "Backed-up tables to restore, as keyspace or keyspace.table globs; empty for all.")
   private String keyspaces;
 
-  @ValidationRule(value = "self == oldSelf", message = "renames is immutable")
+  @Size(max = Constraints.MAP_ENTRIES)
   @JsonPropertyDescription("Backed-up keyspace.table to the keyspace.table to restore into.")
-  private Map<String, String> renames;
+  private Map<String, @Pattern(Constraints.QUALIFIED_TABLE) @Size(max = 2 * 48 + 1) String> renames;
 
-  @ValidationRule(value = "self == oldSelf", message = "replication is immutable")
+  @Size(max = Constraints.MAP_ENTRIES)
   @JsonPropertyDescription(
       "Per keyspace, the CQL replication map used when the restore creates the keyspace"
           + " (another cluster's datacenters), e.g. app: "
           + "\"{'class':'NetworkTopologyStrategy','dc1':3}\".")
-  private Map<String, String> replication;
+  private Map<String, @Size(max = 1024) String> replication;
 
   @Default("true")
-  @ValidationRule(value = "self == oldSelf", message = "truncate is immutable")
   @JsonPropertyDescription(
       "Truncate each table (once, after every node holds its verified files) so it ends"
           + " with exactly the backed-up rows; false merges them with the existing rows.")
   private Boolean truncate = true;
 
   @Pattern("^(auto|import|load)$")
+  @Size(max = 6)
   @Default("auto")
-  @ValidationRule(value = "self == oldSelf", message = "mode is immutable")
   @JsonPropertyDescription(
       "auto (import where the nodes are the backed-up ones, stream with the bulk loader"
           + " otherwise), import or load.")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
@@ -11,18 +12,23 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ClusterRef {
   @Required
-  @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+  @Pattern(Constraints.CLUSTER_NAME)
+  @Size(max = Constraints.CLUSTER_NAME_LENGTH)
   @JsonPropertyDescription(
       "Cluster name used in the bucket path (kassette/v1/<name>/...); the same for "
           + "every backup and restore of this cluster.")
   private String name;
 
   @Required
+  @Size(max = Constraints.MAP_ENTRIES)
   @ValidationRule(value = "self.size() > 0", message = "podSelector needs at least one label")
   @JsonPropertyDescription(
       "Labels of the database pods (matchLabels); every selected pod must run the "
           + "Kassette sidecar.")
-  private Map<String, String> podSelector;
+  private Map<
+          String,
+          @Pattern(Constraints.LABEL_VALUE) @Size(max = Constraints.LABEL_VALUE_LENGTH) String>
+      podSelector;
 
   @Required
   @JsonPropertyDescription("How to reach the sidecars.")

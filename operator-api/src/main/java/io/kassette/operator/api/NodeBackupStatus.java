@@ -51,6 +51,10 @@ public class NodeBackupStatus {
   @JsonPropertyDescription("When a failed node is retried (RFC 3339).")
   private String nextAttemptTime;
 
+  @JsonPropertyDescription(
+      "Attempts of the node's sidecar operation whose failure is already counted in failures.")
+  private Integer countedAttempts;
+
   @JsonPropertyDescription("The last error of this node.")
   private String error;
 
@@ -156,6 +160,14 @@ public class NodeBackupStatus {
 
   public void setBytesDone(Long bytesDone) {
     this.bytesDone = bytesDone;
+  }
+
+  public Integer getCountedAttempts() {
+    return countedAttempts;
+  }
+
+  public void setCountedAttempts(Integer countedAttempts) {
+    this.countedAttempts = countedAttempts;
   }
 
   public Integer getFailures() {

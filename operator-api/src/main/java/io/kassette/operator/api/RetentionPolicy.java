@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /**
  * How many of a schedule's backups stay in storage. A purge runs after each successful scheduled
@@ -22,12 +23,14 @@ public class RetentionPolicy {
   private Integer keepLast = 7;
 
   @Pattern(DURATION)
+  @Size(max = 32)
   @JsonPropertyDescription(
       "Also keep complete backups younger than this, e.g. 14d or 36h (ISO-8601 P14D works "
           + "too). Unset: keepLast alone decides.")
   private String keepWithin;
 
   @Pattern(DURATION)
+  @Size(max = 32)
   @Default("6h")
   @JsonPropertyDescription(
       "Pooled SSTables that no remaining backup references, and incomplete backups, are "

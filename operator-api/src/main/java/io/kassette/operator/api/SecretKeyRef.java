@@ -5,16 +5,20 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** A key of a Secret in the resource's namespace. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecretKeyRef {
   @Required
-  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Pattern(Constraints.OBJECT_NAME)
+  @Size(max = Constraints.OBJECT_NAME_LENGTH)
   @JsonPropertyDescription("Name of the Secret.")
   private String name;
 
   @Default("token")
+  @Pattern("^[-._a-zA-Z0-9]+$")
+  @Size(max = 253)
   @JsonPropertyDescription("Key within the Secret.")
   private String key = "token";
 

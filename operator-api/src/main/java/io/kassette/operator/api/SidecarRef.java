@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** How the operator reaches the Kassette sidecar in each database pod. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -18,6 +19,7 @@ public class SidecarRef {
   private Integer port = 8090;
 
   @Pattern("^https?$")
+  @Size(max = 5)
   @Default("http")
   @JsonPropertyDescription("http, or https when the sidecar serves TLS.")
   private String scheme = "http";
