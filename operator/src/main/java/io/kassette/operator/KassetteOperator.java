@@ -122,10 +122,10 @@ public final class KassetteOperator implements AutoCloseable {
             o ->
                 o.withKubernetesClient(kubernetes)
                     .withLeaderElectionConfiguration(election)
-                    // Merge patches for status: the same path on every API server and on the
-                    // test server, which lacks server-side apply.
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    // JOSDK's default, kept on purpose: status and finalizers go by server-side
+                    // apply under the controller's own field manager, so a GitOps tool that
+                    // server-side applies the spec never conflicts with the operator.
+                    .withUseSSAToPatchPrimaryResource(true)
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
                     .withCloseClientOnStop(false));
     new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);

@@ -1,6 +1,8 @@
 package io.kassette.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
@@ -24,8 +26,34 @@ public final class Reconciliations {
     UpdateControl<R> control =
         before.equals(fingerprint(status))
             ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(resource);
+            : UpdateControl.patchStatus(statusOnly(resource));
     return again ? control.rescheduleAfter(poll) : control;
+  }
+
+  /**
+   * The resource reduced to what a server-side apply of its status should carry: name, namespace
+   * and status. No resourceVersion, so the patch never fails with 409 because someone (a GitOps
+   * tool applying the spec) changed the resource since it was read; no spec, so the operator never
+   * claims a field of the owner's.
+   */
+  @SuppressWarnings("unchecked")
+  static <R extends HasMetadata> R statusOnly(R resource) {
+    if (!(resource instanceof CustomResource<?, ?> custom)) {
+      return resource;
+    }
+    try {
+      CustomResource<Object, Object> copy =
+          (CustomResource<Object, Object>) resource.getClass().getConstructor().newInstance();
+      copy.setMetadata(
+          new ObjectMetaBuilder()
+              .withName(resource.getMetadata().getName())
+              .withNamespace(resource.getMetadata().getNamespace())
+              .build());
+      copy.setStatus(custom.getStatus());
+      return (R) copy;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("a custom resource needs a public no-arg constructor", e);
+    }
   }
 
   /** How long a node that failed {@code failures} times waits: base, doubled each time, capped. */

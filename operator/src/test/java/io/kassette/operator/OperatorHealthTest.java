@@ -4,21 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kassette.operator.chart.ChartInstall;
+import io.kassette.testkit.KubeControlPlane;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The operator binary's health and metrics endpoints, against the Kubernetes API test server. */
+/**
+ * The operator binary's health and metrics endpoints, on a real API server: ready means its
+ * informers listed and watch the CRDs there.
+ */
 class OperatorHealthTest {
 
   @Test
   void answersHealthReadinessAndMetricsWithoutPerResourceLabels() throws Exception {
-    try (TestApiServer api = new TestApiServer()) {
-      KubernetesClient kubernetes = api.client();
+    KubeControlPlane kube = KubeControlPlane.shared();
+    try (ChartInstall chart =
+        ChartInstall.install(kube, "kassette-health", "kassette-health", Map.of())) {
+      KubernetesClient kubernetes = chart.operatorClient();
       try (KassetteOperator operator =
           KassetteOperator.start(
               kubernetes,

@@ -1,14 +1,15 @@
 package io.kassette.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kassette.agent.AgentOptions;
 import io.kassette.agent.AgentServer;
@@ -39,6 +40,7 @@ import io.kassette.operator.api.RetentionPolicy;
 import io.kassette.operator.api.SecretKeyRef;
 import io.kassette.operator.api.SidecarRef;
 import io.kassette.operator.backup.CassandraBackupReconciler;
+import io.kassette.operator.chart.ChartInstall;
 import io.kassette.operator.chart.ChartRbac;
 import io.kassette.operator.chart.KassetteChart;
 import io.kassette.restore.BulkLoader;
@@ -49,6 +51,9 @@ import io.kassette.storage.StorageLocation;
 import io.kassette.storage.StorageOptions;
 import io.kassette.testkit.CassandraNode;
 import io.kassette.testkit.CqlSessions;
+import io.kassette.testkit.KubeControlPlane;
+import io.kassette.testkit.KubeNamespaces;
+import io.kassette.testkit.LocalPods;
 import io.kassette.testkit.LocalS3Server;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -74,9 +79,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operator end to end: the Kubernetes API test server (CRDs registered, status patched the way
- * production patches it), the operator, REAL sidecar agents in-process (each bound to its node's
- * pod IP), TWO REAL Cassandra nodes in two datacenters of one cluster, and the local S3 server.
+ * The operator end to end: a REAL kube-apiserver (RBAC, CRD schemas and CEL, server-side apply),
+ * the Helm chart installed into it by helm, the operator in-process authenticated as the chart's
+ * ServiceAccount (a permission the chart lacks is a real 403), REAL sidecar agents in-process (each
+ * bound to its node's pod IP), TWO REAL Cassandra nodes in two datacenters of one cluster, and the
+ * local S3 server.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorIT {
@@ -89,7 +96,8 @@ class OperatorIT {
   static CassandraNode node2;
   static CassandraNode target;
   static LocalS3Server s3;
-  static TestApiServer api;
+  static KubeControlPlane kube;
+  static ChartInstall chart;
   static KubernetesClient kubernetes;
   static KubernetesClient operatorClient;
   static final TestClock clock = new TestClock();
@@ -189,9 +197,11 @@ class OperatorIT {
               connector(node)));
     }
 
-    api = new TestApiServer();
-    kubernetes = api.client();
-    operatorClient = api.operatorClient();
+    kube = KubeControlPlane.shared();
+    kubernetes = kube.admin();
+    chart = ChartInstall.install(kube, "kassette", KassetteChart.NAMESPACE, Map.of());
+    kube.ensureNamespace(NS);
+    operatorClient = chart.operatorClient();
     kubernetes
         .secrets()
         .inNamespace(NS)
@@ -213,15 +223,21 @@ class OperatorIT {
   @AfterAll
   static void stop() throws Exception {
     if (operator != null) {
+      // Other test classes share this API server: leave the namespace gone, its finalizers
+      // released by the operator while it still runs.
+      KubeNamespaces.deleteReleasing(
+          kubernetes,
+          NS,
+          List.of(CassandraRestore.class, BackupSchedule.class, CassandraBackup.class),
+          Duration.ofMinutes(1),
+          m -> {});
       operator.close();
     }
     agents.forEach(AgentServer::close);
-    if (operatorClient != null) {
-      operatorClient.close();
+    if (chart != null) {
+      chart.close();
     }
-    if (api != null) {
-      api.close();
-    }
+
     for (CassandraNode n : new CassandraNode[] {node1, node2, target}) {
       if (n != null) {
         n.close();
@@ -252,28 +268,11 @@ class OperatorIT {
   }
 
   static void pod(String name, String ip, Map<String, String> labels) {
-    kubernetes
-        .pods()
-        .inNamespace(NS)
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(NS)
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("cassandra")
-                .withImage("cassandra:5.0")
-                .endContainer()
-                .endSpec()
-                .withNewStatus()
-                .withPhase("Running")
-                .withPodIP(ip)
-                .endStatus()
-                .build())
-        .create();
+    LocalPods.running(kubernetes, NS, name, ip, labels);
+  }
+
+  static void deletePod(String name) {
+    LocalPods.delete(kubernetes, NS, name);
   }
 
   static void flush(CassandraNode node) throws Exception {
@@ -605,30 +604,76 @@ class OperatorIT {
       }
       assertThat(snapshots("kassette-ghosted")).isEmpty();
     } finally {
-      kubernetes.pods().inNamespace(NS).withName("ghost-0").delete();
+      deletePod("ghost-0");
     }
   }
 
   @Test
-  void invalidSpecsSetFailedWithTheFieldAndTheOperatorCarriesOn() throws Exception {
+  void anInvalidSpecIsRefusedByTheServerAndWhatNoSchemaSeesFailsNamingTheField() throws Exception {
     CassandraBackup badLocation = backup("bad-location", "ftp://somewhere/backups");
-    apply(badLocation);
-    CassandraBackup badParallel = backup("bad-parallel", "s3://main/bad");
-    badParallel.getSpec().setUploadParallel(-1);
-    apply(badParallel);
-    for (var expected :
-        Map.of("bad-location", "spec.location", "bad-parallel", "spec.uploadParallel").entrySet()) {
-      CassandraBackup failed = awaitPhase(expected.getKey(), BackupPhase.Failed);
-      assertThat(failed.getStatus().getConditions())
-          .anySatisfy(
-              c -> {
-                assertThat(c.getReason()).isEqualTo("InvalidSpec");
-                assertThat(c.getMessage()).contains(expected.getValue());
-              });
-    }
-    assertThat(eventReasons("bad-location")).contains("InvalidSpec");
+    assertThatThrownBy(() -> apply(badLocation))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.location");
+    // Only the nodes know their datacenters: a location for dc1 alone leaves dc2's node without.
+    CassandraBackup noDc2 = backup("no-dc2-location", null);
+    noDc2.getSpec().setDatacenterLocations(Map.of("dc1", "s3://dc1/kassette"));
+    apply(noDc2);
+    CassandraBackup failed = awaitPhase("no-dc2-location", BackupPhase.Failed);
+    assertThat(failed.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Failed");
+              assertThat(c.getReason()).isEqualTo("NoLocation");
+              assertThat(c.getMessage()).contains("dc2").contains("spec.datacenterLocations");
+            });
+    assertThat(eventReasons("no-dc2-location")).contains("Failed");
     apply(backup("after-bad", "s3://main/after-bad"));
     awaitPhase("after-bad", BackupPhase.Succeeded);
+  }
+
+  @Test
+  void aGitOpsOwnerServerSideAppliesTheSpecWhileTheBackupRunsAndNothingConflicts()
+      throws Exception {
+    CassandraBackup b = backup("gitops", "s3://main/gitops");
+    b.getSpec().setRateLimitMiBps(1.0);
+    b.getSpec().setFilesParallel(1);
+    String applyArgs = "apply --server-side --field-manager=gitops -f -";
+    kube.kubectlWithInput(Serialization.asYaml(b), applyArgs.split(" "));
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> get("gitops"),
+            x ->
+                x.getStatus() != null
+                    && x.getStatus().getPhase() == BackupPhase.Uploading
+                    && x.getStatus().getTotals() != null
+                    && x.getStatus().getTotals().getUploadedBytes() > 0);
+    // The owner changes its manifest while the operator patches status every poll.
+    b.getSpec().setRateLimitMiBps(0.0);
+    b.getSpec().setBackoffLimit(5);
+    String out = kube.kubectlWithInput(Serialization.asYaml(b), applyArgs.split(" "));
+    assertThat(out).contains("serverside-applied");
+    CassandraBackup done = awaitPhase("gitops", BackupPhase.Succeeded);
+    assertThat(done.getSpec().getBackoffLimit()).isEqualTo(5);
+    assertThat(chart.refusedRequests())
+        .as("no request of the operator was refused or conflicted")
+        .noneMatch(r -> r.contains("/cassandrabackups/gitops"));
+    var managers = new java.util.TreeMap<String, String>();
+    done.getMetadata()
+        .getManagedFields()
+        .forEach(
+            m ->
+                managers.put(
+                    m.getManager() + (m.getSubresource() == null ? "" : "/" + m.getSubresource()),
+                    m.getOperation()));
+    assertThat(managers)
+        .as("the spec is the owner's, the status and the finalizer the operator's")
+        .containsEntry("gitops", "Apply")
+        .containsEntry("cassandrabackup/status", "Apply");
+    // A third apply by the owner after the run, without --force-conflicts, still goes through.
+    b.getSpec().setSuspend(false);
+    kube.kubectlWithInput(Serialization.asYaml(b), applyArgs.split(" "));
   }
 
   @Test
@@ -818,7 +863,10 @@ class OperatorIT {
             });
     assertThat(failed.getStatus().getTruncated()).isNull();
 
-    apply(backup("broken-src", "ftp://nowhere/x"));
+    // A bucket that does not exist: the sidecar's probe fails, and with no retry the backup too.
+    CassandraBackup broken = backup("broken-src", "s3://no-such-bucket/x");
+    broken.getSpec().setBackoffLimit(0);
+    apply(broken);
     awaitPhase("broken-src", BackupPhase.Failed);
     kubernetes.resource(restoreOf("from-broken", "broken-src")).create();
     CassandraRestore refused = awaitRestore("from-broken", RestorePhase.Failed);
@@ -865,7 +913,7 @@ class OperatorIT {
             .noneMatch(p -> p.contains("kassette-staging/disk-src"));
       }
     } finally {
-      kubernetes.pods().inNamespace(NS).withName("crowded-0").delete();
+      deletePod("crowded-0");
     }
   }
 
@@ -1056,8 +1104,8 @@ class OperatorIT {
   @Test
   @Order(Integer.MAX_VALUE)
   void theChartGrantsWhatTheOperatorCalledAndNothingMore() {
-    var chart = KassetteChart.render(Map.of());
-    Set<String> requests = api.operatorRequests();
+    var rendered = KassetteChart.render(Map.of());
+    Set<String> requests = chart.operatorRequests();
     assertThat(requests).isNotEmpty();
     try {
       // For whoever changes the chart: what the operator asked, one request a line.
@@ -1065,10 +1113,10 @@ class OperatorIT {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    assertThat(ChartRbac.denied(chart, requests))
+    assertThat(ChartRbac.denied(rendered, requests))
         .as("requests the chart's RBAC refuses; the operator made: " + ChartRbac.summary(requests))
         .isEmpty();
-    Set<String> unused = new java.util.TreeSet<>(ChartRbac.unused(chart, requests));
+    Set<String> unused = new java.util.TreeSet<>(ChartRbac.unused(rendered, requests));
     // Not a request but a pre-flight check: JOSDK refuses to start leader election unless a
     // review of its own rules shows update on the Lease (fabric8's lock then patches it).
     assertThat(

@@ -323,6 +323,7 @@ public final class CassandraBackupReconciler
         op = client.startBackup(request(backup, status, node, name, snapshot));
         node.setState(working);
         node.setOperation(name);
+        node.setCountedAttempts(0);
       } else {
         op = operation(client, name, () -> request(backup, status, node, name, snapshot));
       }
@@ -340,12 +341,18 @@ public final class CassandraBackupReconciler
           }
         }
         case FAILED -> {
-          String error =
-              op.errors().isEmpty()
-                  ? "operation failed"
-                  : op.errors().get(op.errors().size() - 1).message();
-          if (nodeFailed(backup, status, node, error)) {
-            return false;
+          if (op.attempts() > intOr(node.getCountedAttempts(), 0)) {
+            node.setCountedAttempts(op.attempts());
+            String error =
+                op.errors().isEmpty()
+                    ? "operation failed"
+                    : op.errors().get(op.errors().size() - 1).message();
+            if (nodeFailed(backup, status, node, error)) {
+              return false;
+            }
+          } else {
+            // This failure is counted and its backoff is over: the agent runs it again.
+            progress(node, client.resume(OperationKind.BACKUP, name));
           }
         }
         case PAUSED -> client.resume(OperationKind.BACKUP, name); // the agent restarted under it
@@ -371,19 +378,13 @@ public final class CassandraBackupReconciler
     }
   }
 
-  /**
-   * The operation, retried after a backoff when it failed, started again when the agent lost it.
-   */
+  /** The operation as the agent has it; started again when the agent lost it. */
   private Operation operation(
       SidecarClient client,
       String name,
       java.util.function.Supplier<BackupOperationRequest> request) {
     try {
-      Operation op = client.get(OperationKind.BACKUP, name);
-      if (op.state() == io.kassette.api.OperationState.FAILED) {
-        return client.resume(OperationKind.BACKUP, name);
-      }
-      return op;
+      return client.get(OperationKind.BACKUP, name);
     } catch (SidecarException e) {
       if (e.notFound()) {
         return client.startBackup(request.get());

@@ -20,7 +20,7 @@ class ScriptsTest {
   void everyScriptIsShellcheckClean() throws Exception {
     Path root = Path.of(System.getProperty("kassette.root", "..")).toAbsolutePath().normalize();
     List<String> scripts = new ArrayList<>();
-    for (String s : List.of("e2e/kind/run.sh", "bench/run.sh", ".ci/run")) {
+    for (String s : List.of("e2e/kind/run.sh", "bench/run.sh", ".ci/run", "tools/kube/build.sh")) {
       assertThat(root.resolve(s)).exists();
       scripts.add(root.resolve(s).toString());
     }
