@@ -7,18 +7,13 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.kassette.agent.AgentOptions;
 import io.kassette.agent.AgentServer;
 import io.kassette.agent.JmxNodeConnector;
@@ -37,6 +32,8 @@ import io.kassette.storage.StorageLocation;
 import io.kassette.storage.StorageOptions;
 import io.kassette.testkit.CassandraNode;
 import io.kassette.testkit.CqlSessions;
+import io.kassette.testkit.KubeControlPlane;
+import io.kassette.testkit.LocalPods;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -57,23 +54,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * {@code make demo}: the whole product on this machine. Two real Cassandra nodes with sample data,
- * a Kassette sidecar beside each, the operator against an embedded Kubernetes API (or the cluster
- * of {@code DEMO_KUBECONFIG}), storage in a local directory (or {@code DEMO_LOCATION}); then the
+ * a Kassette sidecar beside each, the operator against a real Kubernetes API server started here
+ * (etcd + kube-apiserver + kube-controller-manager from the cache, built on first use), or the
+ * cluster of {@code DEMO_KUBECONFIG}; storage in a local directory (or {@code DEMO_LOCATION}). The
  * backup and restore resources of {@code examples/demo/} are applied, their progress shown as
- * {@code kubectl get} shows it, and the restored rows compared with the originals. Everything it
- * started stops on exit, also on Ctrl-C.
+ * {@code kubectl get} shows it, and the restored rows compared with the originals.
+ *
+ * <p>It can run again and again against the same cluster: it replaces what a previous run left, and
+ * before it exits the operator finishes its finalizers, the demo's pods are force-deleted and the
+ * namespace is deleted and gone. Everything it started stops on exit, also on Ctrl-C.
  */
 public final class Demo {
   static final String NS = "demo";
   static final String CLUSTER = "demo";
   static final List<String> TABLES = List.of("orders", "customers");
-  // Held: java.util.logging keeps loggers weakly. The embedded API server logs every request.
-  private static final java.util.logging.Logger QUIET =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   private final PrintStream out;
   private final Path root;
@@ -95,7 +94,6 @@ public final class Demo {
     System.setProperty(
         "org.slf4j.simpleLogger.logFile", root0.resolve("demo/target/demo.log").toString());
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    QUIET.setLevel(java.util.logging.Level.WARNING);
     Path root = Path.of(System.getProperty("kassette.root", ".")).toAbsolutePath().normalize();
     Path work = root.resolve("demo/target/run");
     String location =
@@ -121,6 +119,8 @@ public final class Demo {
         "Kassette demo: a real 2-node Cassandra cluster, sidecars, the operator; storage at "
             + location
             + " (logs: demo/target/demo.log)");
+
+    KubernetesClient kubernetes = kubernetes();
 
     step("starting 2 Cassandra nodes (127.0.0.1, 127.0.0.2) — about a minute");
     int storagePort = CassandraNode.freePort();
@@ -165,8 +165,7 @@ public final class Demo {
                       n.storagePort()))));
     }
 
-    KubernetesClient kubernetes = kubernetes();
-    step("registering the CRDs, the token Secret and the two pods");
+    step("kubectl apply -f crds/; the namespace, the token Secret and the two pods");
     for (String crd : List.of("cassandrabackups", "backupschedules", "cassandrarestores")) {
       try (InputStream in =
           Files.newInputStream(root.resolve("crds").resolve(crd + ".kassette.io-v1.yml"))) {
@@ -175,13 +174,22 @@ public final class Demo {
             .v1()
             .customResourceDefinitions()
             .resource(Serialization.unmarshal(in, CustomResourceDefinition.class))
-            .createOr(NonDeletingOperation::update);
+            .forceConflicts()
+            .serverSideApply();
       }
+      kubernetes
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(crd + ".kassette.io")
+          .waitUntilCondition(DemoCluster::established, 1, TimeUnit.MINUTES);
     }
+    DemoCluster cluster = new DemoCluster(kubernetes, NS, out);
+    cluster.removeLeftovers();
     kubernetes
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .createOr(NonDeletingOperation::update);
+        .create();
     kubernetes
         .secrets()
         .inNamespace(NS)
@@ -195,7 +203,8 @@ public final class Demo {
                 .build())
         .createOr(NonDeletingOperation::update);
     for (int i = 0; i < nodes.size(); i++) {
-      pod(kubernetes, "cassandra-" + i, nodes.get(i).ip());
+      LocalPods.running(
+          kubernetes, NS, "cassandra-" + i, nodes.get(i).ip(), Map.of("app", "cassandra"));
     }
 
     step("starting the operator");
@@ -205,6 +214,8 @@ public final class Demo {
             new HttpSidecarConnector(kubernetes, Duration.ofSeconds(30)),
             new KassetteOperator.Settings(
                 Set.of(NS), Duration.ofSeconds(1), Duration.ofSeconds(2), -1)));
+    // Runs before the operator stops: its finalizers still have an operator to release them.
+    started.push(cluster::removeAll);
 
     step("kubectl apply -f examples/demo/backup.yaml");
     CassandraBackup backup = read("backup.yaml", CassandraBackup.class);
@@ -328,52 +339,17 @@ public final class Demo {
       started.push(client);
       return client;
     }
-    step("starting an embedded Kubernetes API server (DEMO_KUBECONFIG=... to use a real one)");
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new java.util.HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
-            false);
-    server.init();
-    started.push(server::destroy);
-    KubernetesClient client = server.createClient();
-    started.push(client);
-    return client;
-  }
-
-  /**
-   * A pod object for a node running on this machine. On a real API server it is bound to a node
-   * that does not exist, so no kubelet ever runs it; its status says Running at the local IP.
-   */
-  private static void pod(KubernetesClient kubernetes, String name, String ip) {
-    var pod =
-        kubernetes
-            .pods()
-            .inNamespace(NS)
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName(name)
-                    .withNamespace(NS)
-                    .withLabels(Map.of("app", "cassandra"))
-                    .endMetadata()
-                    .withNewSpec()
-                    .withNodeName("kassette-demo-local-machine")
-                    .addNewContainer()
-                    .withName("cassandra")
-                    .withImage("cassandra:5.0.9")
-                    .endContainer()
-                    .endSpec()
-                    .build())
-            .create();
-    pod.setStatus(
-        new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-            .withPhase("Running")
-            .withPodIP(ip)
-            .build());
-    kubernetes.pods().inNamespace(NS).resource(pod).updateStatus();
+    step(
+        "starting a real Kubernetes API server on 127.0.0.1 (etcd, kube-apiserver,"
+            + " kube-controller-manager; DEMO_KUBECONFIG=... to use another cluster)");
+    try {
+      KubeControlPlane plane = KubeControlPlane.start(work.resolve("kube"));
+      started.push(plane);
+      out.println("  API server " + plane.server() + ", kubeconfig " + plane.adminKubeconfig());
+      return plane.admin();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private <T extends HasMetadata> T read(String file, Class<T> type) throws Exception {
