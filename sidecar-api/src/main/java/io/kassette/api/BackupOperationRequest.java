@@ -19,6 +19,10 @@ package io.kassette.api;
  * @param keepSnapshot leave the snapshot on the node afterwards
  * @param snapshotOnly take the backup's snapshot and stop: the operator snapshots every node first,
  *     at nearly the same moment, then runs the uploads (which reuse the snapshot) node by node
+ * @param owner who runs this backup (the operator sends the CassandraBackup's UID): stamped in the
+ *     cluster manifest; a backup of the same name in the location that another owner committed is
+ *     refused before any snapshot, so a re-created resource never passes off an old backup as its
+ *     own. Null: not checked (the CLI)
  */
 public record BackupOperationRequest(
     String name,
@@ -31,7 +35,8 @@ public record BackupOperationRequest(
     Boolean commit,
     Boolean keepSnapshot,
     Boolean snapshotOnly,
-    String backup) {
+    String backup,
+    String owner) {
 
   public BackupOperationRequest {
     mode = mode == null ? "differential" : mode;
@@ -46,7 +51,23 @@ public record BackupOperationRequest(
   /** A request with the defaults for everything but where and what. */
   public static BackupOperationRequest of(String name, String location, String cluster) {
     return new BackupOperationRequest(
-        name, location, cluster, null, null, null, null, null, null, null, null);
+        name, location, cluster, null, null, null, null, null, null, null, null, null);
+  }
+
+  public BackupOperationRequest withOwner(String owner) {
+    return new BackupOperationRequest(
+        name,
+        location,
+        cluster,
+        keyspaces,
+        mode,
+        parallel,
+        rateLimitMiBps,
+        commit,
+        keepSnapshot,
+        snapshotOnly,
+        backup,
+        owner);
   }
 
   public BackupOperationRequest withKeyspaces(String globs) {
@@ -61,7 +82,8 @@ public record BackupOperationRequest(
         commit,
         keepSnapshot,
         snapshotOnly,
-        backup);
+        backup,
+        owner);
   }
 
   public BackupOperationRequest withRateLimit(double mibPerSecond) {
@@ -76,7 +98,8 @@ public record BackupOperationRequest(
         commit,
         keepSnapshot,
         snapshotOnly,
-        backup);
+        backup,
+        owner);
   }
 
   public BackupOperationRequest withCommit(boolean commitWhenDone) {
@@ -91,7 +114,8 @@ public record BackupOperationRequest(
         commitWhenDone,
         keepSnapshot,
         snapshotOnly,
-        backup);
+        backup,
+        owner);
   }
 
   public BackupOperationRequest withSnapshotOnly(boolean only) {
@@ -106,7 +130,8 @@ public record BackupOperationRequest(
         commit,
         keepSnapshot,
         only,
-        backup);
+        backup,
+        owner);
   }
 
   public BackupOperationRequest withMode(String backupMode) {
@@ -121,7 +146,8 @@ public record BackupOperationRequest(
         commit,
         keepSnapshot,
         snapshotOnly,
-        backup);
+        backup,
+        owner);
   }
 
   public BackupOperationRequest withParallel(int files) {
@@ -136,7 +162,8 @@ public record BackupOperationRequest(
         commit,
         keepSnapshot,
         snapshotOnly,
-        backup);
+        backup,
+        owner);
   }
 
   public BackupOperationRequest withBackup(String backupName) {
@@ -151,6 +178,7 @@ public record BackupOperationRequest(
         commit,
         keepSnapshot,
         snapshotOnly,
-        backupName);
+        backupName,
+        owner);
   }
 }

@@ -39,15 +39,26 @@ public final class HttpSidecarClient implements SidecarClient {
     this.requestTimeout = b.requestTimeout;
     this.connectAttempts = b.connectAttempts;
     this.retryBackoff = b.retryBackoff;
+    this.http = b.httpClient != null ? b.httpClient : httpClient(b.connectTimeout, b.sslContext);
+  }
+
+  /**
+   * A java.net.http client as the sidecar clients use it. One can serve the sidecars of many pods
+   * (each pod's {@code HttpSidecarClient} is then a few fields): build it once per trust setting
+   * and pass it to {@link Builder#httpClient}.
+   *
+   * @param sslContext trust for {@code https} agents; null for the JDK's default
+   */
+  public static HttpClient httpClient(Duration connectTimeout, SSLContext sslContext) {
     HttpClient.Builder hb =
         HttpClient.newBuilder()
-            .connectTimeout(b.connectTimeout)
+            .connectTimeout(connectTimeout)
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER);
-    if (b.sslContext != null) {
-      hb.sslContext(b.sslContext);
+    if (sslContext != null) {
+      hb.sslContext(sslContext);
     }
-    this.http = hb.build();
+    return hb.build();
   }
 
   /**
@@ -63,6 +74,7 @@ public final class HttpSidecarClient implements SidecarClient {
     private final URI base;
     private final Supplier<String> token;
     private SSLContext sslContext;
+    private HttpClient httpClient;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private int connectAttempts = 3;
@@ -77,6 +89,12 @@ public final class HttpSidecarClient implements SidecarClient {
     /** Trust for {@code https} agents, e.g. {@link PemFiles#trusting(java.nio.file.Path)}. */
     public Builder sslContext(SSLContext context) {
       this.sslContext = context;
+      return this;
+    }
+
+    /** A shared client (see {@link HttpSidecarClient#httpClient}); its TLS trust wins. */
+    public Builder httpClient(HttpClient client) {
+      this.httpClient = client;
       return this;
     }
 
@@ -105,6 +123,15 @@ public final class HttpSidecarClient implements SidecarClient {
   @Override
   public NodeDescription node() {
     return call("GET", "/v1/node", null, type(NodeDescription.class));
+  }
+
+  @Override
+  public Ring ring(String keyspaces) {
+    return call(
+        "GET",
+        "/v1/ring" + (keyspaces == null ? "" : "?keyspaces=" + encode(keyspaces)),
+        null,
+        type(Ring.class));
   }
 
   @Override
@@ -140,6 +167,15 @@ public final class HttpSidecarClient implements SidecarClient {
   @Override
   public Operation cancel(OperationKind kind, String name) {
     return call("POST", operationPath(kind, name) + "/cancel", null, type(Operation.class));
+  }
+
+  @Override
+  public Operation setRateLimit(OperationKind kind, String name, double mibPerSecond) {
+    return call(
+        "PATCH",
+        operationPath(kind, name),
+        new OperationUpdate(mibPerSecond),
+        type(Operation.class));
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.kassette.api;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A backup or restore on one node, as the agent reports it.
@@ -12,7 +11,9 @@ import java.util.Map;
  * @param phase the engine's phase in lower case ({@code snapshot}, {@code upload}, {@code
  *     download}, {@code import} ...)
  * @param attempts runs started so far (resumes and retries count)
- * @param summary what the engine reported when it succeeded (totals, manifest key ...)
+ * @param backupResult what a succeeded backup operation did; null otherwise
+ * @param restoreResult what a succeeded restore step did; null otherwise
+ * @param purgeResult what a succeeded purge did; null otherwise
  */
 public record Operation(
     String id,
@@ -26,7 +27,9 @@ public record Operation(
     Instant createdAt,
     Instant startedAt,
     Instant endedAt,
-    Map<String, Object> summary) {
+    BackupResult backupResult,
+    RestoreResult restoreResult,
+    PurgeResult purgeResult) {
 
   public Operation {
     errors = errors == null ? List.of() : List.copyOf(errors);

@@ -53,6 +53,24 @@ public record RestoreOperationRequest(
         null);
   }
 
+  public RestoreOperationRequest withRateLimit(double mibPerSecond) {
+    return new RestoreOperationRequest(
+        name,
+        location,
+        cluster,
+        backup,
+        keyspaces,
+        truncate,
+        sourceHostId,
+        mode,
+        parallel,
+        mibPerSecond,
+        renames,
+        replication,
+        ignoreTableIds,
+        step);
+  }
+
   public RestoreOperationRequest withKeyspaces(String globs) {
     return new RestoreOperationRequest(
         name,

@@ -10,6 +10,12 @@ public interface SidecarClient {
 
   NodeDescription node();
 
+  /**
+   * The ring as this node sees it, with the replica sets of the keyspaces {@code keyspaces} selects
+   * (globs as in a backup; null for every user keyspace).
+   */
+  Ring ring(String keyspaces);
+
   Operation startBackup(BackupOperationRequest request);
 
   Operation startRestore(RestoreOperationRequest request);
@@ -25,6 +31,12 @@ public interface SidecarClient {
   Operation resume(OperationKind kind, String name);
 
   Operation cancel(OperationKind kind, String name);
+
+  /**
+   * Changes the transfer rate limit of an operation while it runs (or for when it resumes); 0 for
+   * none. The request the agent keeps is updated, so a later identical start still matches.
+   */
+  Operation setRateLimit(OperationKind kind, String name, double mibPerSecond);
 
   /** Every operation the agent remembers, newest first. */
   List<Operation> operations();

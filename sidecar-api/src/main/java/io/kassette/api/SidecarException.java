@@ -29,6 +29,19 @@ public class SidecarException extends RuntimeException {
     return status == 409;
   }
 
+  /**
+   * 409 because another operation holds the node (one runs at a time): the node is busy, not
+   * broken; the same call succeeds once that operation ends.
+   */
+  public boolean busy() {
+    return status == 409 && error != null && ApiError.BUSY.equals(error.reason());
+  }
+
+  /** No answer came (connection refused, timeout): the pod may be restarting. */
+  public boolean unreachable() {
+    return status == 0;
+  }
+
   public boolean notFound() {
     return status == 404;
   }

@@ -18,10 +18,12 @@ import io.kassette.api.CommitResult;
 import io.kassette.api.DeletionResult;
 import io.kassette.api.NodeDescription;
 import io.kassette.api.OperationKind;
+import io.kassette.api.OperationUpdate;
 import io.kassette.api.PemFiles;
 import io.kassette.api.PurgeRequest;
 import io.kassette.api.PurgeResult;
 import io.kassette.api.RestoreOperationRequest;
+import io.kassette.api.Ring;
 import io.kassette.backup.BackupCatalog;
 import io.kassette.backup.BackupDeletion;
 import io.kassette.backup.BackupException;
@@ -30,6 +32,7 @@ import io.kassette.backup.BackupService;
 import io.kassette.backup.BucketLayout;
 import io.kassette.backup.ClusterManifest;
 import io.kassette.backup.NodeManifest;
+import io.kassette.backup.Selection;
 import io.kassette.node.NodeAccess;
 import io.kassette.node.NodeException;
 import io.kassette.node.NodeInfo;
@@ -120,6 +123,24 @@ public final class AgentServer implements AutoCloseable {
                         storage(4),
                         json);
                   }
+                };
+              }
+
+              @Override
+              public Object withRateLimit(OperationKind kind, Object request, double mibPerSecond)
+                  throws ApiException {
+                if (!(mibPerSecond >= 0) || Double.isInfinite(mibPerSecond)) {
+                  throw ApiException.badField(
+                      "rateLimitMiBps",
+                      "rateLimitMiBps must be 0 (no limit) or a positive number, got "
+                          + mibPerSecond);
+                }
+                return switch (kind) {
+                  case BACKUP -> ((BackupOperationRequest) request).withRateLimit(mibPerSecond);
+                  case RESTORE -> ((RestoreOperationRequest) request).withRateLimit(mibPerSecond);
+                  case PURGE ->
+                      throw ApiException.badField(
+                          "rateLimitMiBps", "a purge moves no data: it has no rate limit");
                 };
               }
 
@@ -278,6 +299,11 @@ public final class AgentServer implements AutoCloseable {
         requireMethod(method, "GET");
         return new Answer(200, describeNode());
       }
+      case "ring" -> {
+        requireParts(parts, 1, path);
+        requireMethod(method, "GET");
+        return new Answer(200, ring(query(ex).get("keyspaces")));
+      }
       case "operations" -> {
         requireParts(parts, 1, path);
         requireMethod(method, "GET");
@@ -330,6 +356,13 @@ public final class AgentServer implements AutoCloseable {
     }
     String name = parts.get(1);
     if (parts.size() == 2) {
+      if (method.equals("PATCH")) {
+        OperationUpdate update = body(ex, OperationUpdate.class);
+        if (update.rateLimitMiBps() == null) {
+          throw ApiException.badField("rateLimitMiBps", "nothing to change: set rateLimitMiBps");
+        }
+        return new Answer(200, operations.setRateLimit(kind, name, update.rateLimitMiBps()));
+      }
       requireMethod(method, "GET");
       return new Answer(200, operations.get(kind, name));
     }
@@ -461,6 +494,18 @@ public final class AgentServer implements AutoCloseable {
     }
   }
 
+  /** The ring, with the replica sets of the keyspaces the globs select (every user keyspace). */
+  private Ring ring(String keyspaces) throws ApiException {
+    Selection selection = EngineRequests.field("keyspaces", () -> Selection.parse(keyspaces));
+    try (NodeAccess access = node.connect()) {
+      java.util.Set<String> selected = new java.util.TreeSet<>();
+      selection.resolve(access.listTables()).forEach(t -> selected.add(t.keyspace()));
+      return access.ring(selected);
+    } catch (NodeException e) {
+      throw new ApiException(503, "node not reachable: " + e.getMessage(), null, null);
+    }
+  }
+
   /** Null when ready; a node that is down answers 503 for a few seconds at most after it is up. */
   private String readiness() {
     long now = System.nanoTime();
@@ -547,7 +592,7 @@ public final class AgentServer implements AutoCloseable {
     for (var o : operations.list()) {
       if (o.kind() == OperationKind.BACKUP && o.state().active()) {
         // Conservative: a running backup may be reading any Kassette snapshot of this node.
-        throw ApiException.conflict(
+        throw ApiException.busy(
             "backup operation " + o.name() + " is running; clear " + tag + " after it", o);
       }
     }
@@ -584,7 +629,19 @@ public final class AgentServer implements AutoCloseable {
               "backup " + backup + " lacks the node manifests of " + missing + "; not committed",
               null);
         }
-        manifest = catalog.commit(backup);
+        manifest = catalog.commit(backup, request.owner(), request.missingNodes());
+      } else if (request.owner() != null
+          && manifest.owner() != null
+          && !request.owner().equals(manifest.owner())) {
+        throw ApiException.nameTaken(
+            "backup "
+                + backup
+                + " in this location was committed by "
+                + manifest.owner()
+                + ", not by "
+                + request.owner()
+                + "; not overwritten",
+            null);
       }
       List<String> hostIds =
           manifest.nodes().stream().map(ClusterManifest.NodeRef::hostId).toList();

@@ -8,12 +8,18 @@ final class ApiException extends Exception {
   private final int status;
   private final String field;
   private final transient Operation running;
+  private final String reason;
 
   ApiException(int status, String message, String field, Operation running) {
+    this(status, message, field, running, null);
+  }
+
+  private ApiException(int status, String message, String field, Operation running, String reason) {
     super(message);
     this.status = status;
     this.field = field;
     this.running = running;
+    this.reason = reason;
   }
 
   static ApiException badField(String field, String message) {
@@ -24,8 +30,19 @@ final class ApiException extends Exception {
     return new ApiException(404, message, null, null);
   }
 
+  /** The operation's state does not allow the action. */
   static ApiException conflict(String message, Operation running) {
-    return new ApiException(409, message, null, running);
+    return new ApiException(409, message, null, running, ApiError.INVALID_STATE);
+  }
+
+  /** Another operation holds the node: the caller waits and sends the same call again. */
+  static ApiException busy(String message, Operation running) {
+    return new ApiException(409, message, null, running, ApiError.BUSY);
+  }
+
+  /** A different request under a name in use. */
+  static ApiException nameTaken(String message, Operation existing) {
+    return new ApiException(409, message, null, existing, ApiError.NAME_TAKEN);
   }
 
   int status() {
@@ -33,6 +50,6 @@ final class ApiException extends Exception {
   }
 
   ApiError body() {
-    return new ApiError(status, getMessage(), field, running);
+    return new ApiError(status, getMessage(), field, running, reason);
   }
 }

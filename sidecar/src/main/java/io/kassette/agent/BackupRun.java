@@ -1,11 +1,13 @@
 package io.kassette.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kassette.api.BackupResult;
 import io.kassette.api.OperationProgress;
 import io.kassette.backup.BackupProgress;
 import io.kassette.backup.BackupRequest;
 import io.kassette.backup.BackupService;
 import io.kassette.backup.BackupSummary;
+import io.kassette.backup.NodeManifest;
 import io.kassette.node.NodeAccess;
 import io.kassette.storage.ObjectStore;
 import io.kassette.storage.ObjectStores;
@@ -41,19 +43,41 @@ final class BackupRun implements EngineRun {
   }
 
   @Override
-  public Map<String, Object> execute() throws Exception {
+  public BackupResult execute() throws Exception {
     try (ObjectStore store = ObjectStores.open(location, storage);
         NodeAccess access = node.connect()) {
       BackupService service = new BackupService(store, access, node.cqlSchema());
       if (snapshotOnly) {
         int tables = service.snapshot(request, progress);
-        return Map.of("snapshot", request.snapshotTag(), "tables", tables);
+        return BackupResult.snapshot(request.snapshotTag(), tables);
       }
-      BackupSummary summary = service.run(request, progress);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> map = json.convertValue(summary, Map.class);
-      return map;
+      return result(service.run(request, progress));
     }
+  }
+
+  /** The engine's summary in its wire form. */
+  static BackupResult result(BackupSummary s) {
+    NodeManifest.Totals t = s.totals();
+    return new BackupResult(
+        false,
+        null,
+        s.tables(),
+        new BackupResult.Totals(
+            t.files(),
+            t.bytes(),
+            t.uploadedFiles(),
+            t.uploadedBytes(),
+            t.skippedFiles(),
+            t.skippedBytes()),
+        s.nodeManifestKey(),
+        s.alreadyComplete(),
+        s.warnings(),
+        s.phaseMillis());
+  }
+
+  @Override
+  public void setRateLimit(double mibPerSecond) {
+    progress.rateLimit().set(mibPerSecond);
   }
 
   @Override

@@ -56,7 +56,8 @@ final class EngineRequests {
         r.rateLimitMiBps(),
         r.keepSnapshot(),
         r.commit(),
-        node.dataDirectories());
+        node.dataDirectories(),
+        r.owner());
   }
 
   RestoreRequest restore(RestoreOperationRequest r) throws ApiException {

@@ -1,13 +1,15 @@
 package io.kassette.agent;
 
 import io.kassette.api.OperationProgress;
-import java.util.Map;
 
 /** One run of the engine for an operation: a first start, a resume or a retry. */
 interface EngineRun {
 
-  /** Runs to the end; an InterruptedException when stopped by {@link #stop}. */
-  Map<String, Object> execute() throws Exception;
+  /**
+   * Runs to the end and returns what it did (a {@code BackupResult}, {@code RestoreResult} or
+   * {@code PurgeResult}); an InterruptedException when stopped by {@link #stop}.
+   */
+  Object execute() throws Exception;
 
   OperationProgress progress();
 
@@ -23,6 +25,9 @@ interface EngineRun {
    * @param pause keep what a resume needs (the snapshot); false for a cancel
    */
   void stop(boolean pause);
+
+  /** Changes the transfer limit while the run goes on (MiB/s, 0 for none). */
+  default void setRateLimit(double mibPerSecond) {}
 
   /** Bytes and files moved by this run, for the metrics. */
   Transferred transferred();

@@ -2,6 +2,7 @@ package io.kassette.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kassette.api.BackupOperationRequest;
+import io.kassette.api.BackupResult;
 import io.kassette.api.ErrorCause;
 import io.kassette.api.Operation;
 import io.kassette.api.OperationError;
@@ -9,7 +10,9 @@ import io.kassette.api.OperationKind;
 import io.kassette.api.OperationProgress;
 import io.kassette.api.OperationState;
 import io.kassette.api.PurgeRequest;
+import io.kassette.api.PurgeResult;
 import io.kassette.api.RestoreOperationRequest;
+import io.kassette.api.RestoreResult;
 import io.kassette.backup.BackupException;
 import io.kassette.node.NodeException;
 import io.kassette.storage.StorageException;
@@ -44,6 +47,10 @@ final class OperationService implements AutoCloseable {
 
     /** Undoes what a paused run kept (the snapshot) when its operation is cancelled. */
     void discard(OperationKind kind, Object request) throws Exception;
+
+    /** The same request with another rate limit; a 400 for a kind that has none. */
+    Object withRateLimit(OperationKind kind, Object request, double mibPerSecond)
+        throws ApiException;
   }
 
   /** The answer to a start: the operation, and whether this call created it. */
@@ -53,7 +60,7 @@ final class OperationService implements AutoCloseable {
     final String id;
     final OperationKind kind;
     final String name;
-    final Object request;
+    Object request;
     final Instant createdAt;
     OperationState state = OperationState.PENDING;
     String phase = "";
@@ -61,7 +68,7 @@ final class OperationService implements AutoCloseable {
     int attempts;
     Instant startedAt;
     Instant endedAt;
-    Map<String, Object> summary;
+    Object result;
     EngineRun run;
     EngineRun.Transferred reported = EngineRun.Transferred.NONE;
     OperationProgress lastProgress = OperationProgress.NONE;
@@ -90,7 +97,9 @@ final class OperationService implements AutoCloseable {
           createdAt,
           startedAt,
           endedAt,
-          summary);
+          result instanceof BackupResult b ? b : null,
+          result instanceof RestoreResult r2 ? r2 : null,
+          result instanceof PurgeResult p ? p : null);
     }
   }
 
@@ -130,7 +139,10 @@ final class OperationService implements AutoCloseable {
       t.attempts = o.attempts();
       t.startedAt = o.startedAt();
       t.endedAt = o.endedAt();
-      t.summary = o.summary();
+      t.result =
+          o.backupResult() != null
+              ? o.backupResult()
+              : o.restoreResult() != null ? o.restoreResult() : o.purgeResult();
       t.lastProgress = o.progress();
       if (t.state.active()) {
         // The agent died under it (SIGKILL, OOM, node drained): what was stored stays, and a
@@ -166,7 +178,7 @@ final class OperationService implements AutoCloseable {
       Tracked t = operations.get(key(kind, name));
       if (t != null) {
         if (!t.request.equals(request)) {
-          throw ApiException.conflict(
+          throw ApiException.nameTaken(
               kind.name().toLowerCase(java.util.Locale.ROOT)
                   + " operation "
                   + name
@@ -243,6 +255,23 @@ final class OperationService implements AutoCloseable {
     }
   }
 
+  /**
+   * Changes the rate limit of an operation: live when it runs, for its next run otherwise. The kept
+   * request is changed too, so the same start sent later with the new limit still matches.
+   */
+  Operation setRateLimit(OperationKind kind, String name, double mibPerSecond) throws ApiException {
+    synchronized (lock) {
+      Tracked t = require(kind, name);
+      Object changed = runs.withRateLimit(kind, t.request, mibPerSecond);
+      t.request = changed;
+      if (t.run != null) {
+        t.run.setRateLimit(mibPerSecond);
+      }
+      journal.save(t.view(), t.request);
+      return t.view();
+    }
+  }
+
   Operation cancel(OperationKind kind, String name) throws ApiException, InterruptedException {
     synchronized (lock) {
       Tracked t = require(kind, name);
@@ -308,7 +337,7 @@ final class OperationService implements AutoCloseable {
 
   private void requireIdle() throws ApiException {
     if (active != null) {
-      throw ApiException.conflict(
+      throw ApiException.busy(
           active.kind.name().toLowerCase(java.util.Locale.ROOT)
               + " operation "
               + active.name
@@ -349,10 +378,10 @@ final class OperationService implements AutoCloseable {
       metrics.started(t.kind);
     }
     long start = System.nanoTime();
-    Map<String, Object> summary = null;
+    Object result = null;
     Exception failure = null;
     try {
-      summary = run.execute();
+      result = run.execute();
     } catch (Exception e) {
       failure = e;
     } catch (OutOfMemoryError | StackOverflowError e) {
@@ -363,7 +392,7 @@ final class OperationService implements AutoCloseable {
       ErrorCause cause = null;
       if (failure == null) {
         outcome = OperationState.SUCCEEDED;
-        t.summary = summary;
+        t.result = result;
       } else if (t.stopRequested) {
         outcome = t.cancelRequested ? OperationState.CANCELLED : OperationState.PAUSED;
       } else {

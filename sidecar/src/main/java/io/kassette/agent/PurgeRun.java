@@ -44,14 +44,12 @@ final class PurgeRun implements EngineRun {
   }
 
   @Override
-  public Map<String, Object> execute() throws Exception {
+  public PurgeResult execute() throws Exception {
     try (ObjectStore store = ObjectStores.open(location, storage)) {
       BackupPurge.Result r =
           new BackupPurge(store, request.cluster())
               .purge(policy, request.dryRun(), Instant.now(), progress);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> map = json.convertValue(result(r, request), Map.class);
-      return map;
+      return result(r, request);
     }
   }
 

@@ -2,6 +2,7 @@ package io.kassette.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kassette.api.OperationProgress;
+import io.kassette.api.RestoreResult;
 import io.kassette.node.NodeAccess;
 import io.kassette.restore.RestoreProgress;
 import io.kassette.restore.RestoreRequest;
@@ -13,7 +14,6 @@ import io.kassette.storage.StorageLocation;
 import io.kassette.storage.StorageOptions;
 import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Map;
 
 /** A restore operation's run: the same engine as {@code kassette restore}. */
 final class RestoreRun implements EngineRun {
@@ -44,15 +44,27 @@ final class RestoreRun implements EngineRun {
   }
 
   @Override
-  public Map<String, Object> execute() throws Exception {
+  public RestoreResult execute() throws Exception {
     try (ObjectStore store = ObjectStores.open(location, storage);
         NodeAccess access = node.connect()) {
-      RestoreSummary summary =
-          new RestoreService(store, access, node.cqlSchema()).run(request, progress);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> map = json.convertValue(summary, Map.class);
-      return map;
+      RestoreSummary s = new RestoreService(store, access, node.cqlSchema()).run(request, progress);
+      return new RestoreResult(
+          s.mode(),
+          s.sourceHostIds(),
+          s.targetHostId(),
+          s.tables(),
+          s.files(),
+          s.bytes(),
+          s.schemaCreated(),
+          s.truncated(),
+          s.merged(),
+          s.durationMillis());
     }
+  }
+
+  @Override
+  public void setRateLimit(double mibPerSecond) {
+    progress.rateLimit().set(mibPerSecond);
   }
 
   @Override

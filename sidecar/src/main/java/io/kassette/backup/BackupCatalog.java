@@ -1,5 +1,6 @@
 package io.kassette.backup;
 
+import io.kassette.api.MissingNode;
 import io.kassette.storage.NoSuchObjectException;
 import io.kassette.storage.ObjectStore;
 import java.io.IOException;
@@ -108,6 +109,15 @@ public final class BackupCatalog {
    * moment the backup exists for list, verify and restore.
    */
   public ClusterManifest commit(String backup) throws IOException, BackupException {
+    return commit(backup, null, List.of());
+  }
+
+  /**
+   * The same, stamping who commits ({@code owner}) and the ring members the backup does not hold
+   * ({@code missingNodes}).
+   */
+  public ClusterManifest commit(String backup, String owner, List<MissingNode> missingNodes)
+      throws IOException, BackupException {
     List<NodeManifest> nodes = nodeManifests(backup);
     if (nodes.isEmpty()) {
       throw new BackupException("backup " + backup + " has no node manifest to commit");
@@ -155,7 +165,9 @@ public final class BackupCatalog {
             refs,
             new ArrayList<>(tables),
             refs.stream().mapToLong(ClusterManifest.NodeRef::files).sum(),
-            refs.stream().mapToLong(ClusterManifest.NodeRef::bytes).sum());
+            refs.stream().mapToLong(ClusterManifest.NodeRef::bytes).sum(),
+            owner,
+            missingNodes);
     store.put(
         layout.schema(backup), schema.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     store.put(layout.clusterManifest(backup), ManifestCodec.json(manifest));

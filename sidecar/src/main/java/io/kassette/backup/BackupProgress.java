@@ -31,6 +31,7 @@ public final class BackupProgress {
   private final TableCounters tables = new TableCounters();
   private final long startNanos = System.nanoTime();
   private volatile boolean stopRequested;
+  private final io.kassette.storage.RateLimit rateLimit = io.kassette.storage.RateLimit.unlimited();
   private volatile boolean keepSnapshotOnStop;
 
   /**
@@ -42,6 +43,14 @@ public final class BackupProgress {
   public void requestStop(boolean keepSnapshot) {
     keepSnapshotOnStop = keepSnapshot;
     stopRequested = true;
+  }
+
+  /**
+   * The run's transfer limit: the request's value unless changed while the run goes on (the agent's
+   * {@code PATCH} of a running operation).
+   */
+  public io.kassette.storage.RateLimit rateLimit() {
+    return rateLimit;
   }
 
   public boolean stopRequested() {

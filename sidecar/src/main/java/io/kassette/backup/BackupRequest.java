@@ -12,6 +12,8 @@ import java.util.List;
  * @param commit write the cluster manifest for this node alone (a one-node run)
  * @param dataDirectories overrides the node's data directories (a different mount path); empty to
  *     ask the node
+ * @param owner who runs the backup (an operator's CassandraBackup UID), stamped in the cluster
+ *     manifest; a committed backup of this name with another owner is refused. Null: unchecked
  */
 public record BackupRequest(
     String cluster,
@@ -22,12 +24,36 @@ public record BackupRequest(
     double rateLimitMiBps,
     boolean keepSnapshot,
     boolean commit,
-    List<Path> dataDirectories) {
+    List<Path> dataDirectories,
+    String owner) {
 
   public BackupRequest {
     BucketLayout.requireName("cluster", cluster);
     BucketLayout.requireName("name", backup);
     requireTransferLimits(parallel, rateLimitMiBps);
+  }
+
+  public BackupRequest(
+      String cluster,
+      String backup,
+      Selection selection,
+      Mode mode,
+      int parallel,
+      double rateLimitMiBps,
+      boolean keepSnapshot,
+      boolean commit,
+      List<Path> dataDirectories) {
+    this(
+        cluster,
+        backup,
+        selection,
+        mode,
+        parallel,
+        rateLimitMiBps,
+        keepSnapshot,
+        commit,
+        dataDirectories,
+        null);
   }
 
   /** The limits every transferring operation takes, checked the same way everywhere. */

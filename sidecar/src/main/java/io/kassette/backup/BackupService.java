@@ -1,6 +1,5 @@
 package io.kassette.backup;
 
-import com.google.common.util.concurrent.RateLimiter;
 import io.kassette.node.CqlSchema;
 import io.kassette.node.NodeAccess;
 import io.kassette.node.NodeException;
@@ -10,6 +9,7 @@ import io.kassette.storage.Checksums;
 import io.kassette.storage.NoSuchObjectException;
 import io.kassette.storage.ObjectInfo;
 import io.kassette.storage.ObjectStore;
+import io.kassette.storage.RateLimit;
 import io.kassette.storage.TransferControl;
 import io.kassette.storage.UploadResult;
 import io.kassette.storage.WorkerPool;
@@ -80,8 +80,13 @@ public final class BackupService {
 
       ClusterManifest committed = catalog.clusterManifest(request.backup());
       if (committed != null) {
+        requireSameOwner(committed, request);
         if (committed.nodes().stream().anyMatch(n -> n.hostId().equals(info.hostId()))) {
           NodeManifest existing = catalog.nodeManifest(manifestKey);
+          // The snapshot step of this run may have left the backup's snapshot: it goes too.
+          if (!request.keepSnapshot()) {
+            clearQuietly(request.snapshotTag(), warnings);
+          }
           progress.phase(BackupProgress.Phase.DONE);
           return new BackupSummary(
               request.cluster(),
@@ -94,7 +99,8 @@ public final class BackupService {
               manifestKey,
               true,
               List.of("backup " + request.backup() + " was already complete; nothing done"),
-              Map.of());
+              Map.of(),
+              true);
         }
         throw new BackupException(
             "backup "
@@ -149,7 +155,7 @@ public final class BackupService {
             layout.latestPointer(info.hostId()),
             ManifestCodec.json(Map.of("backup", request.backup())));
         if (request.commit()) {
-          catalog.commit(request.backup());
+          catalog.commit(request.backup(), request.owner(), List.of());
         }
         written = true;
         clock.lap("manifest");
@@ -179,7 +185,8 @@ public final class BackupService {
           manifestKey,
           request.commit(),
           warnings,
-          clock.laps());
+          clock.laps(),
+          false);
     } catch (NodeException e) {
       throw new BackupException(e.getMessage(), e);
     } catch (IllegalArgumentException e) {
@@ -199,6 +206,13 @@ public final class BackupService {
    */
   public int snapshot(BackupRequest request, BackupProgress progress) throws BackupException {
     try {
+      ClusterManifest committed =
+          new BackupCatalog(store, request.cluster()).clusterManifest(request.backup());
+      if (committed != null) {
+        requireSameOwner(committed, request);
+        progress.phase(BackupProgress.Phase.DONE);
+        return 0; // committed by this owner already (a restarted operator): nothing to snapshot
+      }
       progress.phase(BackupProgress.Phase.SNAPSHOT);
       List<TableRef> tables = request.selection().resolve(node.listTables());
       List<Path> dataDirs =
@@ -208,6 +222,34 @@ public final class BackupService {
       return tables.size();
     } catch (NodeException | IllegalArgumentException | IOException e) {
       throw new BackupException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses a run whose backup name another owner committed in this location: a re-created resource
+   * of the same name must not pass the old backup off as its own (nor snapshot for it).
+   */
+  private static void requireSameOwner(ClusterManifest committed, BackupRequest request)
+      throws BackupException {
+    if (request.owner() != null
+        && committed.owner() != null
+        && !request.owner().equals(committed.owner())) {
+      throw new BackupException(
+          "backup "
+              + request.backup()
+              + " already exists in this location, committed by "
+              + committed.owner()
+              + ", not by "
+              + request.owner()
+              + ": give the new backup another name (or delete the old one first)");
+    }
+  }
+
+  private void clearQuietly(String tag, List<String> warnings) {
+    try {
+      node.clearSnapshot(tag, List.of());
+    } catch (NodeException e) {
+      warnings.add("could not clear snapshot " + tag + ": " + e.getMessage());
     }
   }
 
@@ -289,10 +331,8 @@ public final class BackupService {
     clock.lap("plan");
 
     progress.phase(BackupProgress.Phase.UPLOAD);
-    RateLimiter limiter =
-        request.rateLimitMiBps() > 0
-            ? RateLimiter.create(request.rateLimitMiBps() * (1 << 20))
-            : null;
+    RateLimit limiter = progress.rateLimit();
+    limiter.initialize(request.rateLimitMiBps());
     ExecutorService pool0 = WorkerPool.fixed("kassette-upload", request.parallel());
     // Identity maps: these records hash every file of their table.
     Map<Item, NodeManifest.FileEntry> results = new IdentityHashMap<>();
@@ -365,7 +405,7 @@ public final class BackupService {
       String pool,
       Map<String, Long> stored,
       Map<String, NodeManifest.FileEntry> known,
-      RateLimiter limiter,
+      RateLimit limiter,
       BackupProgress progress)
       throws IOException, InterruptedException {
     List<Item> found =
@@ -397,7 +437,7 @@ public final class BackupService {
       String own,
       Map<String, Long> stored,
       Map<String, NodeManifest.FileEntry> known,
-      RateLimiter limiter,
+      RateLimit limiter,
       BackupProgress progress)
       throws IOException, InterruptedException {
     SnapshotFile file = item.file();

@@ -1,5 +1,6 @@
 package io.kassette.node;
 
+import io.kassette.api.Ring;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -103,6 +104,63 @@ public final class CassandraJmxNode implements NodeAccess {
     } catch (Exception e) {
       throw new NodeException("JMX " + op + " on " + endpoint + " failed: " + rootMessage(e), e);
     }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Ring ring(Collection<String> keyspaces) throws NodeException {
+    Map<String, String> endpointByHostId =
+        (Map<String, String>) attribute(STORAGE_SERVICE, "HostIdToEndpoint");
+    Map<String, String> hostIdByEndpoint = new HashMap<>();
+    endpointByHostId.forEach((id, endpoint) -> hostIdByEndpoint.put(endpoint, id));
+    Map<String, List<String>> tokens = new HashMap<>();
+    ((Map<String, String>) attribute(STORAGE_SERVICE, "TokenToEndpointMap"))
+        .forEach(
+            (token, endpoint) ->
+                tokens.computeIfAbsent(endpoint, k -> new ArrayList<>()).add(token));
+    java.util.Set<String> unreachable =
+        new java.util.HashSet<>((List<String>) attribute(STORAGE_SERVICE, "UnreachableNodes"));
+    List<Ring.Member> members = new ArrayList<>();
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(endpointByHostId).entrySet()) {
+      String endpoint = e.getValue();
+      members.add(
+          new Ring.Member(
+              e.getKey(),
+              endpoint,
+              (String)
+                  invoke(
+                      SNITCH,
+                      "getDatacenter",
+                      new Object[] {endpoint},
+                      new String[] {"java.lang.String"}),
+              (String)
+                  invoke(
+                      SNITCH,
+                      "getRack",
+                      new Object[] {endpoint},
+                      new String[] {"java.lang.String"}),
+              tokens.getOrDefault(endpoint, List.of()),
+              !unreachable.contains(endpoint)));
+    }
+    List<Ring.KeyspaceReplicas> replicas = new ArrayList<>();
+    for (String keyspace : new TreeSet<>(keyspaces)) {
+      Map<List<String>, List<String>> ranges =
+          (Map<List<String>, List<String>>)
+              invoke(
+                  STORAGE_SERVICE,
+                  "getRangeToEndpointMap",
+                  new Object[] {keyspace},
+                  new String[] {"java.lang.String"});
+      java.util.Set<List<String>> sets = new java.util.LinkedHashSet<>();
+      for (List<String> endpoints : ranges.values()) {
+        List<String> set = new ArrayList<>();
+        endpoints.forEach(a -> set.add(hostIdByEndpoint.getOrDefault(a, a)));
+        set.sort(null);
+        sets.add(set);
+      }
+      replicas.add(new Ring.KeyspaceReplicas(keyspace, new ArrayList<>(sets)));
+    }
+    return new Ring((String) attribute(STORAGE_SERVICE, "ClusterName"), members, replicas);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.kassette.node;
 
+import io.kassette.api.Ring;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -32,6 +33,12 @@ public interface NodeAccess extends AutoCloseable {
    * files are moved in, verified, indexes built); returns the directories that failed.
    */
   List<String> importSSTables(TableRef table, Path directory) throws NodeException;
+
+  /**
+   * The ring as this node sees it: every member (host id, address, dc, rack, tokens, up or down)
+   * and, for each of {@code keyspaces}, the distinct replica sets of its token ranges.
+   */
+  Ring ring(Collection<String> keyspaces) throws NodeException;
 
   /** The data directories as the node sees them (several with JBOD). */
   List<Path> dataDirectories() throws NodeException;

@@ -2,6 +2,7 @@ package io.kassette.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kassette.api.Ring;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -118,6 +119,49 @@ public final class ScyllaRestNode implements NodeAccess {
         List.copyOf(tokens),
         text("/storage_service/scylla_release_version"),
         NodeInfo.Engine.SCYLLA);
+  }
+
+  @Override
+  public Ring ring(Collection<String> keyspaces) throws NodeException {
+    Map<String, String> hostIdByAddress = new TreeMap<>();
+    for (JsonNode entry : call("GET", "/storage_service/host_id", Map.of())) {
+      hostIdByAddress.put(entry.path("key").asText(), entry.path("value").asText());
+    }
+    Map<String, List<String>> tokens = new TreeMap<>();
+    for (JsonNode entry : call("GET", "/storage_service/tokens_endpoint", Map.of())) {
+      tokens
+          .computeIfAbsent(entry.path("value").asText(), k -> new ArrayList<>())
+          .add(entry.path("key").asText());
+    }
+    java.util.Set<String> down = new java.util.TreeSet<>();
+    call("GET", "/gossiper/endpoint/down", Map.of()).forEach(a -> down.add(a.asText()));
+    List<Ring.Member> members = new ArrayList<>();
+    for (Map.Entry<String, String> e : hostIdByAddress.entrySet()) {
+      String address = e.getKey();
+      members.add(
+          new Ring.Member(
+              e.getValue(),
+              address,
+              call("GET", "/snitch/datacenter", Map.of("host", address)).asText(),
+              call("GET", "/snitch/rack", Map.of("host", address)).asText(),
+              tokens.getOrDefault(address, List.of()),
+              !down.contains(address)));
+    }
+    List<Ring.KeyspaceReplicas> replicas = new ArrayList<>();
+    for (String keyspace : new TreeSet<>(keyspaces)) {
+      java.util.Set<List<String>> sets = new java.util.LinkedHashSet<>();
+      for (JsonNode range :
+          call("GET", "/storage_service/range_to_endpoint_map/" + keyspace, Map.of())) {
+        List<String> set = new ArrayList<>();
+        range
+            .path("value")
+            .forEach(a -> set.add(hostIdByAddress.getOrDefault(a.asText(), a.asText())));
+        set.sort(null);
+        sets.add(set);
+      }
+      replicas.add(new Ring.KeyspaceReplicas(keyspace, new ArrayList<>(sets)));
+    }
+    return new Ring(text("/storage_service/cluster_name"), members, replicas);
   }
 
   @Override

@@ -26,6 +26,7 @@ public final class RestoreProgress {
   final io.kassette.backup.TableCounters tables = new io.kassette.backup.TableCounters();
   private final long startNanos = System.nanoTime();
   private volatile boolean stopRequested;
+  private final io.kassette.storage.RateLimit rateLimit = io.kassette.storage.RateLimit.unlimited();
 
   /**
    * Asks the run to stop before its next chunk. Honoured until the download ends: once tables are
@@ -33,6 +34,14 @@ public final class RestoreProgress {
    */
   public void requestStop() {
     stopRequested = true;
+  }
+
+  /**
+   * The run's transfer limit: the request's value unless changed while the run goes on (the agent's
+   * {@code PATCH} of a running operation).
+   */
+  public io.kassette.storage.RateLimit rateLimit() {
+    return rateLimit;
   }
 
   public boolean stopRequested() {

@@ -1,6 +1,5 @@
 package io.kassette.restore;
 
-import com.google.common.util.concurrent.RateLimiter;
 import io.kassette.backup.BackupCatalog;
 import io.kassette.backup.BackupException;
 import io.kassette.backup.ClusterManifest;
@@ -13,6 +12,7 @@ import io.kassette.node.TableRef;
 import io.kassette.storage.Checksums;
 import io.kassette.storage.ObjectKeys;
 import io.kassette.storage.ObjectStore;
+import io.kassette.storage.RateLimit;
 import io.kassette.storage.TransferControl;
 import io.kassette.storage.WorkerPool;
 import java.io.IOException;
@@ -233,7 +233,7 @@ public final class RestoreService {
               continue; // no SSTables of this table on that node
             }
             if (load) {
-              request.loader().load(dir, request.rateLimitMiBps(), staging.resolve(".loader"));
+              request.loader().load(dir, loaderRate(request, progress), staging.resolve(".loader"));
             } else {
               List<String> failed = node.importSSTables(t, dir);
               if (!failed.isEmpty()) {
@@ -459,12 +459,16 @@ public final class RestoreService {
     }
   }
 
+  /** The bulk loader's limit: a change while the restore runs applies from the next table on. */
+  private static double loaderRate(RestoreRequest request, RestoreProgress progress) {
+    progress.rateLimit().initialize(request.rateLimitMiBps());
+    return progress.rateLimit().mibPerSecond();
+  }
+
   private void download(List<Download> downloads, RestoreRequest request, RestoreProgress progress)
       throws IOException, InterruptedException, BackupException {
-    RateLimiter limiter =
-        request.rateLimitMiBps() > 0
-            ? RateLimiter.create(request.rateLimitMiBps() * (1 << 20))
-            : null;
+    RateLimit limiter = progress.rateLimit();
+    limiter.initialize(request.rateLimitMiBps());
     TransferControl control =
         new TransferControl(limiter, progress.bytesDone::addAndGet, progress::stopRequested);
     List<Download> ordered = new ArrayList<>(downloads);

@@ -1,22 +1,21 @@
 package io.kassette.storage;
 
-import com.google.common.util.concurrent.RateLimiter;
 import java.io.InterruptedIOException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
 /**
- * What a transfer shares with the rest of the operation: the rate limiter (bytes per second, or
- * null for no limit), a progress sink told how many bytes just moved, and whether the operation was
- * asked to stop (pause or cancel), checked before every chunk so no byte moves after a stop.
+ * What a transfer shares with the rest of the operation: the rate limit (null for none; it may
+ * change while the transfer runs), a progress sink told how many bytes just moved, and whether the
+ * operation was asked to stop (pause or cancel), checked before every chunk so no byte moves after
+ * a stop.
  */
-public record TransferControl(
-    RateLimiter rateLimiter, LongConsumer progress, BooleanSupplier stop) {
+public record TransferControl(RateLimit rateLimit, LongConsumer progress, BooleanSupplier stop) {
 
   public static final TransferControl NONE = new TransferControl(null, bytes -> {});
 
-  public TransferControl(RateLimiter rateLimiter, LongConsumer progress) {
-    this(rateLimiter, progress, () -> false);
+  public TransferControl(RateLimit rateLimit, LongConsumer progress) {
+    this(rateLimit, progress, () -> false);
   }
 
   /** Thrown in the transfer's thread when the operation was asked to stop. */
@@ -39,8 +38,8 @@ public record TransferControl(
     if (stop.getAsBoolean()) {
       throw new StoppedException();
     }
-    if (bytes > 0 && rateLimiter != null) {
-      rateLimiter.acquire(bytes);
+    if (rateLimit != null) {
+      rateLimit.acquire(bytes);
     }
     if (stop.getAsBoolean()) {
       throw new StoppedException(); // a long wait for the limiter may span the stop

@@ -213,10 +213,17 @@ class AgentIT {
                     || o.state().terminal());
   }
 
-  @SuppressWarnings("unchecked")
   static long total(Operation o, String field) {
-    Map<String, Object> totals = (Map<String, Object>) o.summary().get("totals");
-    return ((Number) totals.get(field)).longValue();
+    var t = o.backupResult().totals();
+    return switch (field) {
+      case "files" -> t.files();
+      case "bytes" -> t.bytes();
+      case "uploadedFiles" -> t.uploadedFiles();
+      case "uploadedBytes" -> t.uploadedBytes();
+      case "skippedFiles" -> t.skippedFiles();
+      case "skippedBytes" -> t.skippedBytes();
+      default -> throw new IllegalArgumentException(field);
+    };
   }
 
   static double metric(String name) throws Exception {
@@ -375,6 +382,7 @@ class AgentIT {
                 client.startBackup(
                     BackupOperationRequest.of("other-1", location("twice"), CLUSTER)));
     assertThat(other.status()).isEqualTo(409);
+    assertThat(other.busy()).as("another operation holds the node: busy, not broken").isTrue();
     assertThat(other.error().running().name()).isEqualTo("twice-1");
     assertThat(other.getMessage()).contains("twice-1").contains("one operation runs at a time");
 
@@ -382,6 +390,8 @@ class AgentIT {
         catchThrowableOfType(
             SidecarException.class, () -> client.startBackup(request.withParallel(2)));
     assertThat(changed.status()).isEqualTo(409);
+    assertThat(changed.busy()).isFalse();
+    assertThat(changed.error().reason()).isEqualTo(io.kassette.api.ApiError.NAME_TAKEN);
     assertThat(changed.getMessage()).contains("different request");
 
     SidecarException restore =
@@ -400,6 +410,102 @@ class AgentIT {
         catchThrowableOfType(
             SidecarException.class, () -> client.resume(OperationKind.BACKUP, "twice-1"));
     assertThat(resume.status()).isEqualTo(409);
+  }
+
+  @Test
+  void aRunningUploadTakesANewRateLimitLiveAndTheSameStartStillMatches() throws Exception {
+    BackupOperationRequest slow =
+        BackupOperationRequest.of("live-rate-1", location("live-rate"), CLUSTER)
+            .withKeyspaces("app.events")
+            .withParallel(1)
+            .withRateLimit(1)
+            .withCommit(true);
+    client.startBackup(slow);
+    awaitBytes(client, "live-rate-1", MIB);
+    long before = System.nanoTime();
+    Operation changed = client.setRateLimit(OperationKind.BACKUP, "live-rate-1", 0);
+    assertThat(changed.state()).isIn(OperationState.RUNNING, OperationState.SUCCEEDED);
+    Operation done =
+        awaitState(client, OperationKind.BACKUP, "live-rate-1", OperationState.SUCCEEDED);
+    // ~16 MiB at 1 MiB/s would take ~15 s more; without a limit the rest goes in moments.
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
+    assertThat(total(done, "bytes")).isGreaterThan(15 * MIB);
+    assertThat(client.startBackup(slow.withRateLimit(0)).id())
+        .as("the kept request has the new limit: re-sending it finds the operation")
+        .isEqualTo(done.id());
+    SidecarException purge =
+        catchThrowableOfType(
+            SidecarException.class,
+            () -> client.setRateLimit(OperationKind.BACKUP, "no-such-operation", 1));
+    assertThat(purge.notFound()).isTrue();
+  }
+
+  @Test
+  void theRingNamesThisNodeWithItsTokensAndTheReplicaSetsOfTheSelectedKeyspaces() {
+    io.kassette.api.Ring ring = client.ring("app");
+    assertThat(ring.cluster()).isEqualTo(CLUSTER);
+    assertThat(ring.members())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.hostId()).isEqualTo(hostId);
+              assertThat(m.address()).isEqualTo(cassandra.ip());
+              assertThat(m.datacenter()).isEqualTo("dc1");
+              assertThat(m.tokens()).isNotEmpty();
+              assertThat(m.up()).isTrue();
+            });
+    assertThat(ring.replicas())
+        .singleElement()
+        .satisfies(
+            k -> {
+              assertThat(k.keyspace()).isEqualTo("app");
+              assertThat(k.replicaSets()).containsExactly(List.of(hostId));
+            });
+    assertThat(ring.uncovered(List.of(hostId))).isEmpty();
+    assertThat(ring.uncovered(List.of())).containsExactly("app [" + hostId + "]");
+  }
+
+  @Test
+  void aBackupNameCommittedByAnotherOwnerIsRefusedBeforeAnySnapshot() throws Exception {
+    BackupOperationRequest first =
+        BackupOperationRequest.of("owned-1", location("owned"), CLUSTER)
+            .withKeyspaces("app.users")
+            .withCommit(true)
+            .withOwner("uid-a");
+    client.startBackup(first);
+    awaitState(client, OperationKind.BACKUP, "owned-1", OperationState.SUCCEEDED);
+    // Another resource of the same name: another owner, the same backup name in the bucket.
+    BackupOperationRequest snapshot =
+        BackupOperationRequest.of("owned-1-b-snapshot", location("owned"), CLUSTER)
+            .withBackup("owned-1")
+            .withKeyspaces("app.users")
+            .withSnapshotOnly(true)
+            .withOwner("uid-b");
+    client.startBackup(snapshot);
+    Operation refused =
+        awaitState(client, OperationKind.BACKUP, "owned-1-b-snapshot", OperationState.FAILED);
+    assertThat(refused.errors().get(refused.errors().size() - 1).message())
+        .contains("committed by uid-a")
+        .contains("another name");
+    assertThat(snapshots("kassette-owned-1")).as("no snapshot left behind").isEmpty();
+    // The same owner again (a restarted operator whose snapshot step had run before the commit):
+    // the upload finds the backup complete, does nothing, and still clears the snapshot.
+    try (var jmx =
+        io.kassette.node.CassandraJmxNode.connect(
+            io.kassette.node.HostPort.parse(cassandra.jmxAddress(), 7199), null, null)) {
+      jmx.takeSnapshot("kassette-owned-1", List.of(new io.kassette.node.TableRef("app", "users")));
+    }
+    assertThat(snapshots("kassette-owned-1")).isNotEmpty();
+    BackupOperationRequest again =
+        BackupOperationRequest.of("owned-1-again", location("owned"), CLUSTER)
+            .withBackup("owned-1")
+            .withKeyspaces("app.users")
+            .withOwner("uid-a");
+    client.startBackup(again);
+    Operation done =
+        awaitState(client, OperationKind.BACKUP, "owned-1-again", OperationState.SUCCEEDED);
+    assertThat(done.backupResult().alreadyComplete()).isTrue();
+    assertThat(snapshots("kassette-owned-1")).isEmpty();
   }
 
   @Test
@@ -570,7 +676,8 @@ class AgentIT {
     client.startBackup(snap);
     Operation snapped =
         awaitState(client, OperationKind.BACKUP, "del-1-snapshot", OperationState.SUCCEEDED);
-    assertThat(snapped.summary()).containsEntry("tables", 1);
+    assertThat(snapped.backupResult().snapshotOnly()).isTrue();
+    assertThat(snapped.backupResult().tables()).isEqualTo(1);
     assertThat(snapshots("kassette-del-1")).isNotEmpty();
     client.clearSnapshot("kassette-del-1");
     assertThat(snapshots("kassette-del-1")).isEmpty();

@@ -47,6 +47,18 @@ class ScyllaRestNodeTest {
                   + "{\"ks\":\"app\",\"cf\":\"events\",\"type\":\"ColumnFamilies\"},"
                   + "{\"ks\":\"system\",\"cf\":\"local\",\"type\":\"ColumnFamilies\"}]"),
           Map.entry("GET /storage_service/data_file/locations", "[\"/var/lib/scylla/data\"]"),
+          Map.entry(
+              "GET /storage_service/tokens_endpoint",
+              "[{\"key\":\"-9087163410285612350\",\"value\":\"10.0.0.7\"},"
+                  + "{\"key\":\"-3241\",\"value\":\"10.0.0.8\"},"
+                  + "{\"key\":\"4611686018427387904\",\"value\":\"10.0.0.7\"}]"),
+          Map.entry("GET /gossiper/endpoint/down", "[\"10.0.0.8\"]"),
+          Map.entry(
+              "GET /storage_service/range_to_endpoint_map/app",
+              "[{\"key\":[\"-9087163410285612350\",\"-3241\"],"
+                  + "\"value\":[\"10.0.0.8\",\"10.0.0.7\"]},"
+                  + "{\"key\":[\"-3241\",\"4611686018427387904\"],"
+                  + "\"value\":[\"10.0.0.7\",\"10.0.0.8\"]}]"),
           Map.entry("POST /storage_service/snapshots", ""),
           Map.entry("DELETE /storage_service/snapshots", ""));
 
@@ -152,5 +164,34 @@ class ScyllaRestNodeTest {
     assertThatThrownBy(absent::describe)
         .isInstanceOf(NodeException.class)
         .hasMessageContaining("cannot reach the Scylla API at http://127.0.0.1:1");
+  }
+
+  @Test
+  void theRingListsEveryMemberUpOrDownAndTheReplicaSetsByHostId() throws Exception {
+    io.kassette.api.Ring ring = node.ring(List.of("app"));
+    assertThat(ring.cluster()).isEqualTo("prod-scylla");
+    assertThat(ring.members())
+        .extracting(io.kassette.api.Ring.Member::hostId, io.kassette.api.Ring.Member::up)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.api.Assertions.tuple(HOST_ID, true),
+            org.assertj.core.api.Assertions.tuple("00000000-0000-0000-0000-000000000001", false));
+    assertThat(ring.members())
+        .filteredOn(m -> m.hostId().equals(HOST_ID))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.address()).isEqualTo("10.0.0.7");
+              assertThat(m.datacenter()).isEqualTo("eu-west");
+              assertThat(m.tokens()).containsExactly("-9087163410285612350", "4611686018427387904");
+            });
+    // Both ranges have the same two replicas: one replica set, whichever order Scylla lists.
+    assertThat(ring.replicas())
+        .singleElement()
+        .satisfies(
+            k ->
+                assertThat(k.replicaSets())
+                    .containsExactly(List.of("00000000-0000-0000-0000-000000000001", HOST_ID)));
+    assertThat(ring.uncovered(List.of(HOST_ID))).isEmpty();
+    assertThat(ring.uncovered(List.of())).hasSize(1);
   }
 }
