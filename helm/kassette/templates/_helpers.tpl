@@ -37,21 +37,28 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["kassette.io"]
   resources: ["cassandrarestores"]
-  verbs: ["list", "watch", "patch"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["kassette.io"]
   resources: ["backupschedules"]
-  verbs: ["list", "watch"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: ["kassette.io"]
   resources: ["cassandrabackups/status", "cassandrarestores/status", "backupschedules/status"]
   verbs: ["patch"]
+# Pods: an informer (list, watch) for the database pods the resources select.
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list"]
+  verbs: ["list", "watch"]
+# The sidecar token and CA Secrets, by name only: informers restricted to each name.
 - apiGroups: [""]
   resources: ["secrets"]
   resourceNames: {{ toJson .Values.sidecarSecretNames }}
-  verbs: ["get"]
+  verbs: ["get", "list", "watch"]
+# Events, aggregated: created once, then their count patched.
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "get", "patch"]
+# One Lease per database cluster: backups, restores, purges and deletions never overlap.
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["get", "create", "update", "delete"]
 {{- end -}}

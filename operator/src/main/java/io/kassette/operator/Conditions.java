@@ -16,6 +16,18 @@ public final class Conditions {
       String reason,
       String message,
       Long generation) {
+    set(conditions, type, status, reason, message, generation, Instant.now());
+  }
+
+  /** The same, at {@code now} (the operator's clock). */
+  public static void set(
+      List<Condition> conditions,
+      String type,
+      boolean status,
+      String reason,
+      String message,
+      Long generation,
+      Instant now) {
     String value = status ? "True" : "False";
     Condition existing =
         conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
@@ -27,17 +39,22 @@ public final class Conditions {
               .withReason(reason)
               .withMessage(message)
               .withObservedGeneration(generation)
-              .withLastTransitionTime(Instant.now().toString())
+              .withLastTransitionTime(now.toString())
               .build());
       return;
     }
     if (!value.equals(existing.getStatus())) {
-      existing.setLastTransitionTime(Instant.now().toString());
+      existing.setLastTransitionTime(now.toString());
     }
     existing.setStatus(value);
     existing.setReason(reason);
     existing.setMessage(message);
     existing.setObservedGeneration(generation);
+  }
+
+  /** Removes the condition; absent is the same as never set. */
+  public static void clear(List<Condition> conditions, String type) {
+    conditions.removeIf(c -> type.equals(c.getType()));
   }
 
   public static boolean isTrue(List<Condition> conditions, String type) {

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Environment: {@code KASSETTE_NAMESPACES} (comma-separated; empty or unset for all), {@code
  * KASSETTE_HEALTH_PORT} (8080), {@code KASSETTE_POLL_SECONDS} (5), {@code
  * KASSETTE_LEADER_ELECTION_NAMESPACE} (unset: no leader election; set: replicas elect a leader
- * through the Lease {@code kassette-operator} there, and a replica that loses it exits).
+ * through the Lease {@code kassette-operator} there, and a replica that loses it exits), {@code
+ * KASSETTE_RESOURCE_SELECTOR} (a label selector: only the resources it matches are reconciled).
  */
 public final class KassetteOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KassetteOperator.class);
@@ -43,10 +44,12 @@ public final class KassetteOperator implements AutoCloseable {
    *
    * @param poll how often running work is looked at
    * @param retryBase the first backoff after a failure, doubled on every further one
-   * @param clock what schedules read the time from
+   * @param clock what every controller reads the time from
    * @param scheduleCheck the longest a schedule waits between looks when nothing runs
    * @param leaseNamespace where the leader-election Lease lives; null to run without leader
    *     election (one replica)
+   * @param resourceSelector a label selector: only Kassette resources it matches are reconciled
+   *     (two operators in one cluster, a canary); null for all
    */
   public record Settings(
       Set<String> namespaces,
@@ -55,22 +58,52 @@ public final class KassetteOperator implements AutoCloseable {
       int healthPort,
       Clock clock,
       Duration scheduleCheck,
-      String leaseNamespace) {
+      String leaseNamespace,
+      String resourceSelector) {
     static final String LEASE_NAME = "kassette-operator";
 
     public Settings(Set<String> namespaces, Duration poll, Duration retryBase, int healthPort) {
-      this(namespaces, poll, retryBase, healthPort, Clock.systemUTC(), Duration.ofMinutes(1), null);
+      this(
+          namespaces,
+          poll,
+          retryBase,
+          healthPort,
+          Clock.systemUTC(),
+          Duration.ofMinutes(1),
+          null,
+          null);
+    }
+
+    /** The same, reconciling only the resources with these labels ({@code a=b,c=d}). */
+    public Settings withResourceSelector(String selector) {
+      return new Settings(
+          namespaces, poll, retryBase, healthPort, clock, scheduleCheck, leaseNamespace, selector);
     }
 
     /** The same, with leader election through a Lease in {@code namespace}. */
     public Settings withLeaderElection(String namespace) {
-      return new Settings(namespaces, poll, retryBase, healthPort, clock, scheduleCheck, namespace);
+      return new Settings(
+          namespaces,
+          poll,
+          retryBase,
+          healthPort,
+          clock,
+          scheduleCheck,
+          namespace,
+          resourceSelector);
     }
 
     /** The same, with a clock of the test's and a bound on a schedule's sleep. */
     public Settings withClock(Clock clock, Duration scheduleCheck) {
       return new Settings(
-          namespaces, poll, retryBase, healthPort, clock, scheduleCheck, leaseNamespace);
+          namespaces,
+          poll,
+          retryBase,
+          healthPort,
+          clock,
+          scheduleCheck,
+          leaseNamespace,
+          resourceSelector);
     }
 
     static Settings fromEnvironment(java.util.Map<String, String> env) {
@@ -84,6 +117,10 @@ public final class KassetteOperator implements AutoCloseable {
               Duration.ofSeconds(Long.parseLong(env.getOrDefault("KASSETTE_POLL_SECONDS", "5"))),
               Duration.ofSeconds(10),
               Integer.parseInt(env.getOrDefault("KASSETTE_HEALTH_PORT", "8080")));
+      String selector = env.getOrDefault("KASSETTE_RESOURCE_SELECTOR", "").strip();
+      if (!selector.isEmpty()) {
+        s = s.withResourceSelector(selector);
+      }
       String lease = env.getOrDefault("KASSETTE_LEADER_ELECTION_NAMESPACE", "").strip();
       return lease.isEmpty() ? s : s.withLeaderElection(lease);
     }
@@ -131,25 +168,21 @@ public final class KassetteOperator implements AutoCloseable {
     new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
-    EventRecorder events = new EventRecorder(kubernetes);
-    operator.register(
-        new CassandraBackupReconciler(
-            kubernetes, sidecars, events, settings.poll(), settings.retryBase(), registry),
-        c -> watch(c, settings.namespaces()));
-    operator.register(
-        new CassandraRestoreReconciler(
-            kubernetes, sidecars, events, settings.poll(), settings.retryBase()),
-        c -> watch(c, settings.namespaces()));
-    operator.register(
-        new BackupScheduleReconciler(
-            kubernetes,
+    OperatorServices services =
+        new OperatorServices(
             sidecars,
-            events,
+            new EventRecorder(kubernetes, settings.clock()),
+            new ClusterLock(kubernetes, settings.clock()),
+            new NodeOperations(settings.retryBase()),
+            registry,
             settings.clock(),
             settings.poll(),
-            settings.scheduleCheck(),
-            settings.retryBase()),
-        c -> watch(c, settings.namespaces()));
+            settings.retryBase());
+    operator.register(new CassandraBackupReconciler(services), c -> watch(c, settings));
+    operator.register(new CassandraRestoreReconciler(services), c -> watch(c, settings));
+    operator.register(
+        new BackupScheduleReconciler(kubernetes, services, settings.scheduleCheck()),
+        c -> watch(c, settings));
     this.health =
         settings.healthPort() < 0
             ? null
@@ -174,11 +207,14 @@ public final class KassetteOperator implements AutoCloseable {
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void watch(
       io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<R> c,
-      Set<String> namespaces) {
-    if (namespaces.isEmpty()) {
+      Settings settings) {
+    if (settings.namespaces().isEmpty()) {
       c.watchingAllNamespaces();
     } else {
-      c.settingNamespaces(namespaces);
+      c.settingNamespaces(settings.namespaces());
+    }
+    if (settings.resourceSelector() != null) {
+      c.withLabelSelector(settings.resourceSelector());
     }
   }
 

@@ -37,7 +37,7 @@ public final class Reconciliations {
    * claims a field of the owner's.
    */
   @SuppressWarnings("unchecked")
-  static <R extends HasMetadata> R statusOnly(R resource) {
+  public static <R extends HasMetadata> R statusOnly(R resource) {
     if (!(resource instanceof CustomResource<?, ?> custom)) {
       return resource;
     }
@@ -62,7 +62,7 @@ public final class Reconciliations {
   }
 
   /** Whether a node waiting until {@code nextAttemptTime} (RFC 3339, or null) may go on. */
-  public static boolean due(String nextAttemptTime) {
-    return nextAttemptTime == null || !Instant.now().isBefore(Instant.parse(nextAttemptTime));
+  public static boolean due(String nextAttemptTime, Instant now) {
+    return nextAttemptTime == null || !now.isBefore(Instant.parse(nextAttemptTime));
   }
 }

@@ -19,8 +19,10 @@ class ReconciliationsTest {
 
   @Test
   void aNodeIsDueWhenItsTimeHasCome() {
-    assertThat(Reconciliations.due(null)).isTrue();
-    assertThat(Reconciliations.due(Instant.now().minusSeconds(1).toString())).isTrue();
-    assertThat(Reconciliations.due(Instant.now().plusSeconds(60).toString())).isFalse();
+    Instant now = Instant.parse("2026-12-02T12:00:00Z");
+    assertThat(Reconciliations.due(null, now)).isTrue();
+    assertThat(Reconciliations.due(now.minusSeconds(1).toString(), now)).isTrue();
+    assertThat(Reconciliations.due(now.toString(), now)).isTrue();
+    assertThat(Reconciliations.due(now.plusSeconds(60).toString(), now)).isFalse();
   }
 }

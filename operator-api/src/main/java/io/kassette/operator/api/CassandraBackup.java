@@ -42,6 +42,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     value =
         "has(self.spec.mode) == has(oldSelf.spec.mode) && (!has(self.spec.mode) || self.spec.mode == oldSelf.spec.mode)",
     message = "spec.mode is immutable: create a new CassandraBackup")
+@ValidationRule(
+    value =
+        "has(self.spec.datacenters) == has(oldSelf.spec.datacenters) && (!has(self.spec.datacenters) || self.spec.datacenters == oldSelf.spec.datacenters)",
+    message = "spec.datacenters is immutable: create a new CassandraBackup")
 public class CassandraBackup extends CustomResource<CassandraBackupSpec, CassandraBackupStatus>
     implements Namespaced {
   public static final String GROUP = "kassette.io";

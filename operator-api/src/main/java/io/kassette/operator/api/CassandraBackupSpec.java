@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -89,6 +90,29 @@ public class CassandraBackupSpec {
       "How many times a failing node is retried, with exponential backoff, before the "
           + "backup is Failed.")
   private Integer backoffLimit = 3;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "false (default): every node of the ring must be backed up, or the backup fails naming the "
+          + "missing ones. true: a node that stays down past nodeReadyTimeoutSeconds is left out "
+          + "when every token range keeps a backed-up replica; status.missingNodes and the "
+          + "cluster manifest list it, and a restore streams around it.")
+  private Boolean allowDownNodes = false;
+
+  @Min(0)
+  @Max(86400)
+  @Default("600")
+  @JsonPropertyDescription(
+      "How long a node of the ring without a Running, Ready pod is waited for (condition "
+          + "Waiting, reason NodeNotReady) before the backup fails naming it, or leaves it out "
+          + "with allowDownNodes.")
+  private Integer nodeReadyTimeoutSeconds = 600;
+
+  @Size(max = 32)
+  @JsonPropertyDescription(
+      "Datacenters to back up (their nodes must all be covered); empty for every datacenter of "
+          + "the ring.")
+  private List<@Pattern(Constraints.DATACENTER) @Size(max = 64) String> datacenters;
 
   @Default("Retain")
   @JsonPropertyDescription(
@@ -190,5 +214,30 @@ public class CassandraBackupSpec {
 
   public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
     this.deletionPolicy = deletionPolicy;
+  }
+
+  public List<@Pattern(Constraints.DATACENTER) @Size(max = 64) String> getDatacenters() {
+    return datacenters;
+  }
+
+  public void setDatacenters(
+      List<@Pattern(Constraints.DATACENTER) @Size(max = 64) String> datacenters) {
+    this.datacenters = datacenters;
+  }
+
+  public Boolean getAllowDownNodes() {
+    return allowDownNodes;
+  }
+
+  public void setAllowDownNodes(Boolean allowDownNodes) {
+    this.allowDownNodes = allowDownNodes;
+  }
+
+  public Integer getNodeReadyTimeoutSeconds() {
+    return nodeReadyTimeoutSeconds;
+  }
+
+  public void setNodeReadyTimeoutSeconds(Integer nodeReadyTimeoutSeconds) {
+    this.nodeReadyTimeoutSeconds = nodeReadyTimeoutSeconds;
   }
 }

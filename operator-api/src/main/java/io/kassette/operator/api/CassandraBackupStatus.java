@@ -51,6 +51,17 @@ public class CassandraBackupStatus {
   @JsonPropertyDescription("Failed node attempts so far.")
   private Integer failures;
 
+  @JsonPropertyDescription("Failed attempts to write a cluster manifest.")
+  private Integer commitAttempts;
+
+  @JsonPropertyDescription("When the next commit attempt is due (RFC 3339).")
+  private String nextCommitTime;
+
+  @JsonPropertyDescription(
+      "Nodes of the ring this backup does not hold (allowDownNodes); also in the cluster "
+          + "manifest.")
+  private List<MissingNodeStatus> missingNodes = new ArrayList<>();
+
   @JsonPropertyDescription("The phase the backup was in when it was paused.")
   private String pausedFrom;
 
@@ -164,5 +175,29 @@ public class CassandraBackupStatus {
 
   public void setPausedFrom(String pausedFrom) {
     this.pausedFrom = pausedFrom;
+  }
+
+  public List<MissingNodeStatus> getMissingNodes() {
+    return missingNodes;
+  }
+
+  public void setMissingNodes(List<MissingNodeStatus> missingNodes) {
+    this.missingNodes = missingNodes;
+  }
+
+  public Integer getCommitAttempts() {
+    return commitAttempts;
+  }
+
+  public void setCommitAttempts(Integer commitAttempts) {
+    this.commitAttempts = commitAttempts;
+  }
+
+  public String getNextCommitTime() {
+    return nextCommitTime;
+  }
+
+  public void setNextCommitTime(String nextCommitTime) {
+    this.nextCommitTime = nextCommitTime;
   }
 }

@@ -103,6 +103,14 @@ public class CassandraRestoreSpec {
   private Boolean suspend = false;
 
   @Min(0)
+  @Max(86400)
+  @Default("600")
+  @JsonPropertyDescription(
+      "How long a node of the target ring without a Running, Ready pod is waited for before "
+          + "the restore fails naming it.")
+  private Integer nodeReadyTimeoutSeconds = 600;
+
+  @Min(0)
   @Max(20)
   @Default("3")
   @JsonPropertyDescription("How many times a failing node is retried before the restore is Failed.")
@@ -226,5 +234,13 @@ public class CassandraRestoreSpec {
 
   public void setBackoffLimit(Integer backoffLimit) {
     this.backoffLimit = backoffLimit;
+  }
+
+  public Integer getNodeReadyTimeoutSeconds() {
+    return nodeReadyTimeoutSeconds;
+  }
+
+  public void setNodeReadyTimeoutSeconds(Integer nodeReadyTimeoutSeconds) {
+    this.nodeReadyTimeoutSeconds = nodeReadyTimeoutSeconds;
   }
 }

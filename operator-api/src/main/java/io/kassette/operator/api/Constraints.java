@@ -30,6 +30,9 @@ final class Constraints {
   /** keyspace.table, each a Cassandra identifier (at most 48 characters). */
   static final String QUALIFIED_TABLE = "^[A-Za-z0-9_]{1,48}\\.[A-Za-z0-9_]{1,48}$";
 
+  /** A datacenter name as Cassandra's snitches allow it. */
+  static final String DATACENTER = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+
   /** A label value. */
   static final String LABEL_VALUE = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
 

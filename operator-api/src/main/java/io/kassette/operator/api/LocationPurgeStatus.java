@@ -33,6 +33,10 @@ public class LocationPurgeStatus {
   @JsonPropertyDescription("Bytes deleted.")
   private Long bytes;
 
+  @JsonPropertyDescription(
+      "Attempts of the purge operation whose failure is already counted in the purge's failures.")
+  private Integer countedAttempts;
+
   @JsonPropertyDescription("Why the last attempt failed.")
   private String error;
 
@@ -106,5 +110,13 @@ public class LocationPurgeStatus {
 
   public void setError(String error) {
     this.error = error;
+  }
+
+  public Integer getCountedAttempts() {
+    return countedAttempts;
+  }
+
+  public void setCountedAttempts(Integer countedAttempts) {
+    this.countedAttempts = countedAttempts;
   }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** One node's part of a backup. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class NodeBackupStatus {
+public class NodeBackupStatus implements TrackedNode {
   @JsonPropertyDescription("The pod.")
   private String pod;
 
@@ -54,6 +54,16 @@ public class NodeBackupStatus {
   @JsonPropertyDescription(
       "Attempts of the node's sidecar operation whose failure is already counted in failures.")
   private Integer countedAttempts;
+
+  @JsonPropertyDescription("The node's address in the ring (the pod IP when the node runs).")
+  private String address;
+
+  @JsonPropertyDescription(
+      "Since when the node's pod is not Running and Ready (RFC 3339); unset when it is.")
+  private String notReadySince;
+
+  @JsonPropertyDescription("The transfer rate limit the node's running operation has (MiB/s).")
+  private Double rateLimitMiBps;
 
   @JsonPropertyDescription("The last error of this node.")
   private String error;
@@ -192,5 +202,29 @@ public class NodeBackupStatus {
 
   public void setError(String error) {
     this.error = error;
+  }
+
+  public String getAddress() {
+    return address;
+  }
+
+  public void setAddress(String address) {
+    this.address = address;
+  }
+
+  public String getNotReadySince() {
+    return notReadySince;
+  }
+
+  public void setNotReadySince(String notReadySince) {
+    this.notReadySince = notReadySince;
+  }
+
+  public Double getRateLimitMiBps() {
+    return rateLimitMiBps;
+  }
+
+  public void setRateLimitMiBps(Double rateLimitMiBps) {
+    this.rateLimitMiBps = rateLimitMiBps;
   }
 }

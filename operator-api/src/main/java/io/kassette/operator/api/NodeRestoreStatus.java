@@ -7,7 +7,7 @@ import java.util.List;
 
 /** One target node's part of a restore. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class NodeRestoreStatus {
+public class NodeRestoreStatus implements TrackedNode {
   @JsonPropertyDescription("The pod.")
   private String pod;
 
@@ -44,6 +44,20 @@ public class NodeRestoreStatus {
 
   @JsonPropertyDescription("When a failed node is retried (RFC 3339).")
   private String nextAttemptTime;
+
+  @JsonPropertyDescription("The node's address in the ring (the pod IP when the node runs).")
+  private String address;
+
+  @JsonPropertyDescription(
+      "Since when the node's pod is not Running and Ready (RFC 3339); unset when it is.")
+  private String notReadySince;
+
+  @JsonPropertyDescription("The transfer rate limit the node's running operation has (MiB/s).")
+  private Double rateLimitMiBps;
+
+  @JsonPropertyDescription(
+      "Attempts of the node's sidecar operation whose failure is already counted in failures.")
+  private Integer countedAttempts;
 
   @JsonPropertyDescription("The last error of this node.")
   private String error;
@@ -150,5 +164,37 @@ public class NodeRestoreStatus {
 
   public void setError(String error) {
     this.error = error;
+  }
+
+  public String getAddress() {
+    return address;
+  }
+
+  public void setAddress(String address) {
+    this.address = address;
+  }
+
+  public String getNotReadySince() {
+    return notReadySince;
+  }
+
+  public void setNotReadySince(String notReadySince) {
+    this.notReadySince = notReadySince;
+  }
+
+  public Double getRateLimitMiBps() {
+    return rateLimitMiBps;
+  }
+
+  public void setRateLimitMiBps(Double rateLimitMiBps) {
+    this.rateLimitMiBps = rateLimitMiBps;
+  }
+
+  public Integer getCountedAttempts() {
+    return countedAttempts;
+  }
+
+  public void setCountedAttempts(Integer countedAttempts) {
+    this.countedAttempts = countedAttempts;
   }
 }

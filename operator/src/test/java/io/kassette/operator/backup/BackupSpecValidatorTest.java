@@ -78,6 +78,6 @@ public class BackupSpecValidatorTest {
     String name = CassandraBackupReconciler.operationName(b, "upload");
     assertThat(name).hasSizeLessThanOrEqualTo(200).endsWith("-0b6f2c1e-upload");
     assertThat(CassandraBackupReconciler.operationName(b, "upload")).isEqualTo(name);
-    assertThat(CassandraBackupReconciler.human(3L << 30)).isEqualTo("3.0 GiB");
+    assertThat(io.kassette.operator.ClusterPods.human(3L << 30)).isEqualTo("3.0 GiB");
   }
 }

@@ -58,14 +58,18 @@ class BackupScheduleReconcilerTest {
   BackupScheduleReconciler newReconciler() {
     return new BackupScheduleReconciler(
         kubernetes,
-        (ns, pod, cluster) -> {
-          throw new IllegalStateException("no sidecar in this test");
-        },
-        new EventRecorder(kubernetes),
-        clock,
-        Duration.ofSeconds(5),
-        Duration.ofMinutes(1),
-        Duration.ofSeconds(1));
+        new io.kassette.operator.OperatorServices(
+            (ns, pod, cluster) -> {
+              throw new IllegalStateException("no sidecar in this test");
+            },
+            new EventRecorder(kubernetes, clock),
+            new io.kassette.operator.ClusterLock(kubernetes, clock),
+            new io.kassette.operator.NodeOperations(Duration.ofSeconds(1)),
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+            clock,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(1)),
+        Duration.ofMinutes(1));
   }
 
   @AfterEach

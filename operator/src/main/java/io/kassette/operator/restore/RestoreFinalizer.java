@@ -1,0 +1,72 @@
+package io.kassette.operator.restore;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.kassette.api.Operation;
+import io.kassette.api.OperationKind;
+import io.kassette.api.SidecarException;
+import io.kassette.operator.EventReason;
+import io.kassette.operator.NodeOperations;
+import io.kassette.operator.api.NodeRestoreStatus;
+import io.kassette.operator.api.RestorePhase;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The finalizer. A restore deleted before any truncation stops its downloads and goes. One deleted
+ * while it truncates or imports cannot be stopped there without leaving tables half restored: the
+ * finalizer follows the running step on every node until it has ended (no further step starts),
+ * then releases the cluster's lock and the resource.
+ */
+final class RestoreFinalizer {
+  private RestoreFinalizer() {}
+
+  static DeleteControl cleanup(RestoreReconciliation r) {
+    RestorePhase phase = r.status.getPhase();
+    if (phase == RestorePhase.Truncating || phase == RestorePhase.Importing) {
+      List<String> running = running(r);
+      if (!running.isEmpty()) {
+        r.services
+            .events()
+            .normal(
+                r.restore,
+                EventReason.Waiting,
+                "deleted while "
+                    + phase.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": waiting for it to end on "
+                    + running
+                    + " so that no table is left half restored");
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(r.services.poll());
+      }
+    } else if (phase != null && !phase.finished()) {
+      r.cancelDownloads();
+    }
+    r.services.lock().release(r.restore, r.cluster());
+    return DeleteControl.defaultDelete();
+  }
+
+  /** The pods whose current step still runs. */
+  private static List<String> running(RestoreReconciliation r) {
+    List<String> running = new ArrayList<>();
+    for (NodeRestoreStatus node : r.status.getNodes()) {
+      if (node.getOperation() == null) {
+        continue;
+      }
+      Pod pod = r.readyPod(node);
+      if (pod == null) {
+        continue; // its sidecar is gone: nothing of it runs
+      }
+      try {
+        Operation op = r.client(pod).get(OperationKind.RESTORE, node.getOperation());
+        if (op.state().active()) {
+          running.add(node.getPod());
+        }
+      } catch (SidecarException e) {
+        if (!e.notFound()) {
+          running.add(node.getPod() + " (" + NodeOperations.message(e) + ")");
+        }
+      }
+    }
+    return running;
+  }
+}
