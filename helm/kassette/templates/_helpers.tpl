@@ -40,7 +40,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["kassette.io"]
   resources: ["backupschedules"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["kassette.io"]
   resources: ["cassandrabackups/status", "cassandrarestores/status", "backupschedules/status"]
   verbs: ["patch"]
@@ -57,8 +57,4 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "get", "patch"]
-# One Lease per database cluster: backups, restores, purges and deletions never overlap.
-- apiGroups: ["coordination.k8s.io"]
-  resources: ["leases"]
-  verbs: ["get", "create", "update", "delete"]
 {{- end -}}

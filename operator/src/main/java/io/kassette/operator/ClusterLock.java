@@ -21,19 +21,35 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * One lock per database cluster and namespace: a Lease {@code kassette-cluster-<name>} whose holder
- * is the resource doing something to the cluster's data (a backup, a backup's data deletion, a
- * schedule's retention purge, a restore). They never overlap: whoever finds the Lease held by
- * another waits. A holder that no longer exists, or has finished, holds nothing: its Lease is taken
- * over (by an update on the resourceVersion read, so two contenders cannot both win).
+ * One lock per database cluster and namespace: a Lease {@code kassette-cluster-<ns>-<name>-<hash>}
+ * whose holder is the resource doing something to the cluster's data (a backup, a backup's data
+ * deletion, a schedule's retention purge, a restore). The Leases live in the operator's own
+ * namespace when it has one ({@code KASSETTE_LOCK_NAMESPACE}), so the operator needs rights on
+ * Leases there only, not in every namespace it watches. They never overlap: whoever finds the Lease
+ * held by another waits. A holder that no longer exists, or has finished, holds nothing: its Lease
+ * is taken over (by an update on the resourceVersion read, so two contenders cannot both win).
  */
 public final class ClusterLock {
   private final KubernetesClient kubernetes;
   private final Clock clock;
+  private final String lockNamespace;
 
-  public ClusterLock(KubernetesClient kubernetes, Clock clock) {
+  /**
+   * @param lockNamespace where the Leases live; null for the namespace of each resource
+   */
+  public ClusterLock(KubernetesClient kubernetes, Clock clock, String lockNamespace) {
     this.kubernetes = kubernetes;
     this.clock = clock;
+    this.lockNamespace = lockNamespace;
+  }
+
+  public ClusterLock(KubernetesClient kubernetes, Clock clock) {
+    this(kubernetes, clock, null);
+  }
+
+  /** Where the lock of a resource's cluster lives. */
+  public String namespaceFor(HasMetadata owner) {
+    return lockNamespace != null ? lockNamespace : owner.getMetadata().getNamespace();
   }
 
   /** Who holds a lock: the resource's kind, name and UID. */
@@ -63,21 +79,26 @@ public final class ClusterLock {
    * holder it waits for.
    */
   public Optional<Holder> acquire(HasMetadata owner, String cluster) {
-    String ns = owner.getMetadata().getNamespace();
+    String ns = namespaceFor(owner);
+    String ownerNs = owner.getMetadata().getNamespace();
     Holder me = Holder.of(owner);
-    String name = leaseName(cluster);
+    String name = leaseName(ownerNs, cluster);
     for (int attempt = 0; attempt < 3; attempt++) {
       Lease lease = kubernetes.leases().inNamespace(ns).withName(name).get();
       try {
         if (lease == null) {
-          kubernetes.leases().inNamespace(ns).resource(lease(ns, name, cluster, me)).create();
+          kubernetes
+              .leases()
+              .inNamespace(ns)
+              .resource(lease(ns, name, ownerNs + "/" + cluster, me))
+              .create();
           return Optional.empty();
         }
         Holder held = Holder.parse(lease.getSpec().getHolderIdentity());
         if (me.equals(held)) {
           return Optional.empty();
         }
-        if (held != null && alive(ns, held)) {
+        if (held != null && alive(ownerNs, held)) {
           return Optional.of(held);
         }
         lease.getSpec().setHolderIdentity(me.identity());
@@ -102,8 +123,8 @@ public final class ClusterLock {
     Lease lease =
         kubernetes
             .leases()
-            .inNamespace(owner.getMetadata().getNamespace())
-            .withName(leaseName(cluster))
+            .inNamespace(namespaceFor(owner))
+            .withName(leaseName(owner.getMetadata().getNamespace(), cluster))
             .get();
     return lease != null
         && Holder.of(owner).equals(Holder.parse(lease.getSpec().getHolderIdentity()));
@@ -111,8 +132,13 @@ public final class ClusterLock {
 
   /** Gives the lock back when {@code owner} holds it; harmless otherwise. */
   public void release(HasMetadata owner, String cluster) {
-    String ns = owner.getMetadata().getNamespace();
-    Lease lease = kubernetes.leases().inNamespace(ns).withName(leaseName(cluster)).get();
+    String ns = namespaceFor(owner);
+    Lease lease =
+        kubernetes
+            .leases()
+            .inNamespace(ns)
+            .withName(leaseName(owner.getMetadata().getNamespace(), cluster))
+            .get();
     if (lease != null
         && Holder.of(owner).equals(Holder.parse(lease.getSpec().getHolderIdentity()))) {
       try {
@@ -191,17 +217,20 @@ public final class ClusterLock {
   }
 
   /**
-   * {@code kassette-cluster-<name>}: the cluster name lower-cased with what a Lease name cannot
-   * hold replaced, and a hash of the exact name so that {@code Prod} and {@code prod} differ.
+   * {@code kassette-cluster-<ns>-<name>-<hash>}: the namespace and cluster name lower-cased with
+   * what a Lease name cannot hold replaced, and a hash of the exact pair so that {@code Prod} and
+   * {@code prod} (or {@code a-b/c} and {@code a/b-c}) differ.
    */
-  public static String leaseName(String cluster) {
-    String safe = cluster.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+  public static String leaseName(String namespace, String cluster) {
+    String safe =
+        (namespace + "-" + cluster).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
     if (safe.length() > 40) {
       safe = safe.substring(0, 40);
     }
     try {
       byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(cluster.getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256")
+              .digest((namespace + "/" + cluster).getBytes(StandardCharsets.UTF_8));
       return "kassette-cluster-" + safe + "-" + HexFormat.of().formatHex(hash, 0, 4);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -68,14 +68,4 @@ public record ClusterMembership(Ring ring, List<Node> nodes) {
   public List<Node> notReady() {
     return nodes.stream().filter(n -> !n.ready()).toList();
   }
-
-  /**
-   * The replica sets that would keep no backed-up node if {@code left} were left out; empty when
-   * every token range of the selected keyspaces still has one.
-   */
-  public List<String> uncoveredWithout(Collection<Node> left) {
-    List<String> covered =
-        nodes.stream().filter(n -> !left.contains(n)).map(n -> n.member().hostId()).toList();
-    return ring.uncovered(covered);
-  }
 }

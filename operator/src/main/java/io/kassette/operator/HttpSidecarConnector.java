@@ -84,6 +84,11 @@ public final class HttpSidecarConnector implements SidecarConnector {
     return cached.client();
   }
 
+  /** The HTTP clients kept, one per trust setting. */
+  int transportsKept() {
+    return transports.size();
+  }
+
   /** The clients kept, one per pod talked to in the last ten minutes. */
   int clientsKept() {
     return clients.size();

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * KASSETTE_HEALTH_PORT} (8080), {@code KASSETTE_POLL_SECONDS} (5), {@code
  * KASSETTE_LEADER_ELECTION_NAMESPACE} (unset: no leader election; set: replicas elect a leader
  * through the Lease {@code kassette-operator} there, and a replica that loses it exits), {@code
- * KASSETTE_RESOURCE_SELECTOR} (a label selector: only the resources it matches are reconciled).
+ * KASSETTE_RESOURCE_SELECTOR} (a label selector: only the resources it matches are reconciled),
+ * {@code KASSETTE_LOCK_NAMESPACE} (where the per-cluster lock Leases live; defaults to the leader
+ * election namespace, else each resource's own).
  */
 public final class KassetteOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KassetteOperator.class);
@@ -50,6 +52,8 @@ public final class KassetteOperator implements AutoCloseable {
    *     election (one replica)
    * @param resourceSelector a label selector: only Kassette resources it matches are reconciled
    *     (two operators in one cluster, a canary); null for all
+   * @param lockNamespace where the per-cluster lock Leases live (the operator's own namespace);
+   *     null for the namespace of each resource
    */
   public record Settings(
       Set<String> namespaces,
@@ -59,7 +63,8 @@ public final class KassetteOperator implements AutoCloseable {
       Clock clock,
       Duration scheduleCheck,
       String leaseNamespace,
-      String resourceSelector) {
+      String resourceSelector,
+      String lockNamespace) {
     static final String LEASE_NAME = "kassette-operator";
 
     public Settings(Set<String> namespaces, Duration poll, Duration retryBase, int healthPort) {
@@ -71,16 +76,28 @@ public final class KassetteOperator implements AutoCloseable {
           Clock.systemUTC(),
           Duration.ofMinutes(1),
           null,
+          null,
           null);
     }
 
     /** The same, reconciling only the resources with these labels ({@code a=b,c=d}). */
     public Settings withResourceSelector(String selector) {
       return new Settings(
-          namespaces, poll, retryBase, healthPort, clock, scheduleCheck, leaseNamespace, selector);
+          namespaces,
+          poll,
+          retryBase,
+          healthPort,
+          clock,
+          scheduleCheck,
+          leaseNamespace,
+          selector,
+          lockNamespace);
     }
 
-    /** The same, with leader election through a Lease in {@code namespace}. */
+    /**
+     * The same, with leader election through a Lease in {@code namespace}, and the cluster locks
+     * there too: the operator's own namespace.
+     */
     public Settings withLeaderElection(String namespace) {
       return new Settings(
           namespaces,
@@ -90,7 +107,22 @@ public final class KassetteOperator implements AutoCloseable {
           clock,
           scheduleCheck,
           namespace,
-          resourceSelector);
+          resourceSelector,
+          namespace);
+    }
+
+    /** The same, with the cluster locks' Leases in {@code namespace}. */
+    public Settings withLockNamespace(String namespace) {
+      return new Settings(
+          namespaces,
+          poll,
+          retryBase,
+          healthPort,
+          clock,
+          scheduleCheck,
+          leaseNamespace,
+          resourceSelector,
+          namespace);
     }
 
     /** The same, with a clock of the test's and a bound on a schedule's sleep. */
@@ -103,7 +135,8 @@ public final class KassetteOperator implements AutoCloseable {
           clock,
           scheduleCheck,
           leaseNamespace,
-          resourceSelector);
+          resourceSelector,
+          lockNamespace);
     }
 
     static Settings fromEnvironment(java.util.Map<String, String> env) {
@@ -122,7 +155,11 @@ public final class KassetteOperator implements AutoCloseable {
         s = s.withResourceSelector(selector);
       }
       String lease = env.getOrDefault("KASSETTE_LEADER_ELECTION_NAMESPACE", "").strip();
-      return lease.isEmpty() ? s : s.withLeaderElection(lease);
+      if (!lease.isEmpty()) {
+        s = s.withLeaderElection(lease);
+      }
+      String locks = env.getOrDefault("KASSETTE_LOCK_NAMESPACE", "").strip();
+      return locks.isEmpty() ? s : s.withLockNamespace(locks);
     }
   }
 
@@ -172,7 +209,7 @@ public final class KassetteOperator implements AutoCloseable {
         new OperatorServices(
             sidecars,
             new EventRecorder(kubernetes, settings.clock()),
-            new ClusterLock(kubernetes, settings.clock()),
+            new ClusterLock(kubernetes, settings.clock(), settings.lockNamespace()),
             new NodeOperations(settings.retryBase()),
             registry,
             settings.clock(),

@@ -1,5 +1,6 @@
 package io.kassette.operator;
 
+import io.kassette.api.ErrorCause;
 import io.kassette.api.Operation;
 import io.kassette.api.OperationKind;
 import io.kassette.api.SidecarClient;
@@ -18,6 +19,8 @@ import java.util.function.Supplier;
  * busy with another operation is waited for, not blamed.
  */
 public final class NodeOperations {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(NodeOperations.class);
   private final Duration retryBase;
 
   public NodeOperations(Duration retryBase) {
@@ -58,20 +61,34 @@ public final class NodeOperations {
       return new Result(Outcome.WAITING, null, "backing off after: " + node.getError());
     }
     try {
-      Operation op;
-      if (!name.equals(node.getOperation())) {
+      Operation op = null;
+      if (name.equals(node.getOperation())) {
+        try {
+          op = client.get(kind, name);
+        } catch (SidecarException e) {
+          if (!e.notFound()) {
+            throw e;
+          }
+          // The agent lost it (a new pod without its state): started again, counted afresh.
+        }
+      }
+      if (op == null) {
         op = start.get();
         node.setOperation(name);
         node.setCountedAttempts(0);
         node.setRateLimitMiBps(rateLimit);
-      } else {
-        op = find(client, kind, name, start);
       }
       if (rateLimit != null
           && !Objects.equals(rateLimit, node.getRateLimitMiBps())
           && !op.state().terminal()) {
-        op = client.setRateLimit(kind, name, rateLimit);
-        node.setRateLimitMiBps(rateLimit);
+        try {
+          op = client.setRateLimit(kind, name, rateLimit);
+          node.setRateLimitMiBps(rateLimit);
+        } catch (SidecarException e) {
+          // An agent too old for live limits, or a race with the operation's end: the limit is
+          // tried again at the next look; the operation itself is fine.
+          LOG.debug("rate limit of {} not changed: {}", name, e.getMessage());
+        }
       }
       return switch (op.state()) {
         case SUCCEEDED -> {
@@ -83,6 +100,14 @@ public final class NodeOperations {
           int counted = node.getCountedAttempts() == null ? 0 : node.getCountedAttempts();
           if (op.attempts() > counted) {
             node.setCountedAttempts(op.attempts());
+            if (refused(op)) {
+              // The agent refuses the request itself (a backup name another resource owns): the
+              // same request fails the same way, so it is not retried.
+              node.setFailures((node.getFailures() == null ? 0 : node.getFailures()) + 1);
+              node.setError(lastError(op));
+              yield new Result(
+                  Outcome.FAILED, op, "pod " + node.getPod() + " refused: " + lastError(op));
+            }
             yield failed(node, lastError(op), backoffLimit, now, op);
           }
           // This failure is counted and its backoff is over: the agent runs it again.
@@ -106,19 +131,6 @@ public final class NodeOperations {
             Outcome.WAITING, null, "the sidecar is busy: " + running + " runs on this node");
       }
       return failed(node, message(e), backoffLimit, now, null);
-    }
-  }
-
-  /** The operation as the agent has it; started again when the agent lost it (a new pod). */
-  private static Operation find(
-      SidecarClient client, OperationKind kind, String name, Supplier<Operation> start) {
-    try {
-      return client.get(kind, name);
-    } catch (SidecarException e) {
-      if (e.notFound()) {
-        return start.get();
-      }
-      throw e;
     }
   }
 
@@ -152,6 +164,11 @@ public final class NodeOperations {
             + " in "
             + Math.max(1, wait.toSeconds())
             + " s");
+  }
+
+  private static boolean refused(Operation op) {
+    return !op.errors().isEmpty()
+        && op.errors().get(op.errors().size() - 1).cause() == ErrorCause.REFUSED;
   }
 
   public static String lastError(Operation op) {

@@ -583,32 +583,6 @@ class OperatorIT {
   }
 
   @Test
-  void anUnreachableSidecarIsRetriedThenTheBackupFailsNamingThePod() throws Exception {
-    pod("ghost-0", "127.0.0.9", Map.of("app", "cassandra"));
-    try {
-      String location = "s3://main/ghost";
-      CassandraBackup b = backup("ghosted", location, Map.of("app", "cassandra"));
-      b.getSpec().setBackoffLimit(1);
-      apply(b);
-      CassandraBackup failed = awaitPhase("ghosted", BackupPhase.Failed);
-      assertThat(failed.getStatus().getConditions())
-          .anySatisfy(
-              c -> {
-                assertThat(c.getType()).isEqualTo("Failed");
-                assertThat(c.getReason()).isEqualTo("NodeFailed");
-                assertThat(c.getMessage()).contains("ghost-0").contains("2 times");
-              });
-      assertThat(eventReasons("ghosted")).contains("NodeRetrying", "Failed");
-      try (ObjectStore store = store(location)) {
-        assertThat(new BackupCatalog(store, CLUSTER).clusterManifest("ghosted")).isNull();
-      }
-      assertThat(snapshots("kassette-ghosted")).isEmpty();
-    } finally {
-      deletePod("ghost-0");
-    }
-  }
-
-  @Test
   void anInvalidSpecIsRefusedByTheServerAndWhatNoSchemaSeesFailsNamingTheField() throws Exception {
     CassandraBackup badLocation = backup("bad-location", "ftp://somewhere/backups");
     assertThatThrownBy(() -> apply(badLocation))
@@ -674,6 +648,99 @@ class OperatorIT {
     // A third apply by the owner after the run, without --force-conflicts, still goes through.
     b.getSpec().setSuspend(false);
     kube.kubectlWithInput(Serialization.asYaml(b), applyArgs.split(" "));
+  }
+
+  /** The pod of cass-1 as a kubelet reports it during a rolling restart, or back to Ready. */
+  static void podReady(String name, String ip, boolean ready) {
+    LocalPods.setStatus(
+        kubernetes, kubernetes.pods().inNamespace(NS).withName(name).get(), ip, "Running", ready);
+  }
+
+  @Test
+  void aBackupDuringARollingRestartNeverSucceedsWithoutTheRestartingNode() throws Exception {
+    podReady("cass-1", "127.0.0.2", false);
+    try {
+      CassandraBackup b = backup("rolling", "s3://main/rolling");
+      b.getSpec().setNodeReadyTimeoutSeconds(5);
+      apply(b);
+      CassandraBackup failed = awaitPhase("rolling", BackupPhase.Failed);
+      assertThat(failed.getStatus().getConditions())
+          .anySatisfy(
+              c -> {
+                assertThat(c.getType()).isEqualTo("Failed");
+                assertThat(c.getReason()).isEqualTo("NodeNotReady");
+                assertThat(c.getMessage()).contains("pod cass-1").contains("not Ready");
+              });
+      try (ObjectStore store = store("s3://main/rolling")) {
+        assertThat(new BackupCatalog(store, CLUSTER).clusterManifest("rolling"))
+            .as("nothing committed")
+            .isNull();
+      }
+      assertThat(snapshots("kassette-rolling")).isEmpty();
+    } finally {
+      podReady("cass-1", "127.0.0.2", true);
+    }
+  }
+
+  @Test
+  void withAllowDownNodesTheBackupLeavesOutACoveredNodeAndARestorePlansAroundIt() throws Exception {
+    String users = contents(node1, "users");
+    podReady("cass-1", "127.0.0.2", false);
+    CassandraBackup done;
+    try {
+      CassandraBackup b = backup("one-down", "s3://main/one-down");
+      b.getSpec().setNodeReadyTimeoutSeconds(3);
+      b.getSpec().setAllowDownNodes(true);
+      apply(b);
+      done = awaitPhase("one-down", BackupPhase.Succeeded);
+    } finally {
+      podReady("cass-1", "127.0.0.2", true);
+    }
+    String node2Host = sidecar("127.0.0.2").node().hostId();
+    assertThat(done.getStatus().getMissingNodes())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getHostId()).isEqualTo(node2Host);
+              assertThat(m.getPod()).isEqualTo("cass-1");
+            });
+    assertThat(done.getStatus().getNodes())
+        .singleElement()
+        .satisfies(n -> assertThat(n.getPod()).isEqualTo("cass-0"));
+    try (ObjectStore store = store("s3://main/one-down")) {
+      ClusterManifest m = new BackupCatalog(store, CLUSTER).clusterManifest("one-down");
+      assertThat(m.nodes()).hasSize(1);
+      assertThat(m.missingNodes())
+          .singleElement()
+          .satisfies(x -> assertThat(x.hostId()).isEqualTo(node2Host));
+      assertThat(m.owner()).isEqualTo(done.getMetadata().getUid());
+    }
+    change();
+    // Every range of app has a replica in each datacenter, so node1's files hold every row: the
+    // restore streams them to both nodes instead of importing node by node.
+    kubernetes.resource(restoreOf("around-the-gap", "one-down")).create();
+    CassandraRestore restored = awaitRestore("around-the-gap", RestorePhase.Succeeded);
+    assertThat(restored.getStatus().getMode()).isEqualTo("load");
+    assertThat(contents(node1, "users")).isEqualTo(users);
+    assertThat(contents(node2, "users")).isEqualTo(users);
+  }
+
+  @Test
+  void aResourceRecreatedUnderTheNameOfACommittedBackupIsRefusedAndLeavesNoSnapshot()
+      throws Exception {
+    apply(backup("reborn", "s3://main/reborn"));
+    awaitPhase("reborn", BackupPhase.Succeeded);
+    kubernetes.resources(CassandraBackup.class).inNamespace(NS).withName("reborn").delete();
+    await().atMost(Duration.ofMinutes(1)).until(() -> get("reborn") == null);
+    apply(backup("reborn", "s3://main/reborn"));
+    CassandraBackup refused = awaitPhase("reborn", BackupPhase.Failed);
+    assertThat(refused.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Failed");
+              assertThat(c.getMessage()).contains("committed by").contains("another name");
+            });
+    assertThat(snapshots("kassette-reborn")).as("no snapshot left behind").isEmpty();
   }
 
   @Test
@@ -882,16 +949,10 @@ class OperatorIT {
     String users = contents(node1, "users");
     // An agent in front of node1 that must keep 1 PiB free: no disk here has that.
     int port = CassandraNode.freePort();
-    try (AgentServer crowded =
-        AgentServer.start(
-            AgentOptions.embedded(
-                    new InetSocketAddress("127.0.0.1", port),
-                    tmp.resolve("token"),
-                    tmp.resolve("agent-crowded"),
-                    s3Options())
-                .withRestoreKeepFree(1L << 50),
-            connector(node1))) {
+    try (AgentServer crowded = crowdedAgent(node1, port);
+        AgentServer crowded2 = crowdedAgent(node2, port)) {
       pod("crowded-0", "127.0.0.1", Map.of("cluster", "crowded"));
+      pod("crowded-1", "127.0.0.2", Map.of("cluster", "crowded"));
       CassandraRestore r = restoreOf("too-big", "disk-src");
       r.getSpec().setCluster(cluster(CLUSTER, Map.of("cluster", "crowded")));
       r.getSpec().getCluster().getSidecar().setPort(port);
@@ -914,7 +975,20 @@ class OperatorIT {
       }
     } finally {
       deletePod("crowded-0");
+      deletePod("crowded-1");
     }
+  }
+
+  /** An agent in front of the node that must keep 1 PiB free: no disk here has that. */
+  static AgentServer crowdedAgent(CassandraNode node, int port) throws Exception {
+    return AgentServer.start(
+        AgentOptions.embedded(
+                new InetSocketAddress(node.ip(), port),
+                tmp.resolve("token"),
+                tmp.resolve("agent-crowded-" + node.ip()),
+                s3Options())
+            .withRestoreKeepFree(1L << 50),
+        connector(node));
   }
 
   /** Waits until the restore downloads and some bytes have arrived. */

@@ -8,6 +8,11 @@ public enum ErrorCause {
   NODE,
   /** the request cannot be carried out as given (no such backup, selection matches nothing) */
   REQUEST,
+  /**
+   * the agent refuses the request and always will: a backup name another owner committed in the
+   * location, a backup committed without this node. Retrying changes nothing.
+   */
+  REFUSED,
   /** the node's disk or data directories (space, permissions) */
   DISK,
   /** the agent stopped under the operation (restart, SIGTERM) */

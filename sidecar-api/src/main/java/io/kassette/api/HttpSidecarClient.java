@@ -208,7 +208,7 @@ public final class HttpSidecarClient implements SidecarClient {
   }
 
   @Override
-  public DeletionResult deleteBackup(String backup, String location, String cluster) {
+  public DeletionResult deleteBackup(String backup, String location, String cluster, String owner) {
     return call(
         "DELETE",
         "/v1/backups/"
@@ -216,7 +216,8 @@ public final class HttpSidecarClient implements SidecarClient {
             + "?location="
             + encode(location)
             + "&cluster="
-            + encode(cluster),
+            + encode(cluster)
+            + (owner == null ? "" : "&owner=" + encode(owner)),
         null,
         type(DeletionResult.class));
   }
@@ -304,13 +305,24 @@ public final class HttpSidecarClient implements SidecarClient {
       String message =
           error != null && error.message() != null
               ? error.message()
-              : new String(response.body(), StandardCharsets.UTF_8);
+              : untrusted(new String(response.body(), StandardCharsets.UTF_8));
       throw new SidecarException(
           status, error, method + " " + path + " → " + status + ": " + message, null);
     } catch (IOException e) {
       throw new SidecarException(
           status, null, method + " " + path + ": unreadable answer: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A body that did not come from the agent (a proxy, another service on the port) goes into
+   * messages that reach statuses and Events: at most 200 characters, and never a bearer token it
+   * may echo back.
+   */
+  static String untrusted(String body) {
+    String s = body.replaceAll("(?i)bearer\\s+[A-Za-z0-9._~+/=-]+", "Bearer <redacted>");
+    s = s.replaceAll("[\\p{Cntrl}&&[^\\n]]", "?");
+    return s.length() > 200 ? s.substring(0, 200) + "…" : s;
   }
 
   private static void sleep(long millis) {

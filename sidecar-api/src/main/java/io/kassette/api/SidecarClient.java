@@ -45,8 +45,11 @@ public interface SidecarClient {
 
   CommitResult commit(String backup, CommitRequest request);
 
-  /** Deletes a backup's data from a location (commit marker first); harmless when repeated. */
-  DeletionResult deleteBackup(String backup, String location, String cluster);
+  /**
+   * Deletes a backup's data from a location (commit marker first); harmless when repeated. With an
+   * {@code owner}, a backup that another owner committed is left alone ({@code 409} NameTaken).
+   */
+  DeletionResult deleteBackup(String backup, String location, String cluster, String owner);
 
   /** Retention: deletes expired backups and sweeps what nothing references any more. */
   PurgeResult purge(PurgeRequest request);

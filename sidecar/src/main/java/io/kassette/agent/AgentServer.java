@@ -129,12 +129,7 @@ public final class AgentServer implements AutoCloseable {
               @Override
               public Object withRateLimit(OperationKind kind, Object request, double mibPerSecond)
                   throws ApiException {
-                if (!(mibPerSecond >= 0) || Double.isInfinite(mibPerSecond)) {
-                  throw ApiException.badField(
-                      "rateLimitMiBps",
-                      "rateLimitMiBps must be 0 (no limit) or a positive number, got "
-                          + mibPerSecond);
-                }
+                EngineRequests.requireRateLimit(mibPerSecond);
                 return switch (kind) {
                   case BACKUP -> ((BackupOperationRequest) request).withRateLimit(mibPerSecond);
                   case RESTORE -> ((RestoreOperationRequest) request).withRateLimit(mibPerSecond);
@@ -499,7 +494,12 @@ public final class AgentServer implements AutoCloseable {
     Selection selection = EngineRequests.field("keyspaces", () -> Selection.parse(keyspaces));
     try (NodeAccess access = node.connect()) {
       java.util.Set<String> selected = new java.util.TreeSet<>();
-      selection.resolve(access.listTables()).forEach(t -> selected.add(t.keyspace()));
+      try {
+        selection.resolve(access.listTables()).forEach(t -> selected.add(t.keyspace()));
+      } catch (IllegalArgumentException nothingSelected) {
+        // No table yet (a restore's empty target) or a glob that matches none: the members are
+        // still the ring's; the step that needs the tables says what is wrong with the selection.
+      }
       return access.ring(selected);
     } catch (NodeException e) {
       throw new ApiException(503, "node not reachable: " + e.getMessage(), null, null);
@@ -564,6 +564,22 @@ public final class AgentServer implements AutoCloseable {
     String cluster = query.get("cluster");
     EngineRequests.field("cluster", () -> BucketLayout.requireName("cluster", cluster));
     try (ObjectStore store = open(query.get("location"))) {
+      String owner = query.get("owner");
+      ClusterManifest committed = new BackupCatalog(store, cluster).clusterManifest(backup);
+      if (owner != null
+          && committed != null
+          && committed.owner() != null
+          && !owner.equals(committed.owner())) {
+        throw ApiException.nameTaken(
+            "backup "
+                + backup
+                + " in this location was committed by "
+                + committed.owner()
+                + ", not by "
+                + owner
+                + ": left alone",
+            null);
+      }
       BackupDeletion.Result r = new BackupDeletion(store, cluster).delete(backup);
       LOG.info("deleted backup {}: {} objects, {} bytes", backup, r.objects(), r.bytes());
       return new DeletionResult(r.backup(), r.existed(), r.objects(), r.bytes());

@@ -11,6 +11,7 @@ import io.kassette.backup.Mode;
 import io.kassette.backup.Selection;
 import io.kassette.node.TableRef;
 import io.kassette.restore.RestoreRequest;
+import io.kassette.storage.RateLimit;
 import io.kassette.storage.StorageLocation;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -156,10 +157,20 @@ final class EngineRequests {
       throw ApiException.badField(
           "parallel", "parallel must be between 1 and " + maxParallel + ", got " + parallel);
     }
-    if (!(rateLimitMiBps >= 0) || Double.isInfinite(rateLimitMiBps)) {
+    requireRateLimit(rateLimitMiBps);
+  }
+
+  /** 0 (no limit), or at least {@link RateLimit#MIN_MIB_PER_SECOND}. */
+  static void requireRateLimit(double rateLimitMiBps) throws ApiException {
+    if (!(rateLimitMiBps >= 0)
+        || Double.isInfinite(rateLimitMiBps)
+        || (rateLimitMiBps > 0 && rateLimitMiBps < RateLimit.MIN_MIB_PER_SECOND)) {
       throw ApiException.badField(
           "rateLimitMiBps",
-          "rateLimitMiBps must be 0 (no limit) or a positive number, got " + rateLimitMiBps);
+          "rateLimitMiBps must be 0 (no limit) or at least "
+              + RateLimit.MIN_MIB_PER_SECOND
+              + " MiB/s, got "
+              + rateLimitMiBps);
     }
   }
 

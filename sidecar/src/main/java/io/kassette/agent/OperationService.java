@@ -474,6 +474,9 @@ final class OperationService implements AutoCloseable {
 
   static ErrorCause causeOf(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof io.kassette.backup.BackupRefusedException) {
+        return ErrorCause.REFUSED;
+      }
       if (c instanceof StorageException) {
         return ErrorCause.STORAGE;
       }

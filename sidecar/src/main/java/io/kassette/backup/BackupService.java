@@ -102,7 +102,7 @@ public final class BackupService {
               Map.of(),
               true);
         }
-        throw new BackupException(
+        throw new BackupRefusedException(
             "backup "
                 + request.backup()
                 + " is already committed without node "
@@ -234,7 +234,7 @@ public final class BackupService {
     if (request.owner() != null
         && committed.owner() != null
         && !request.owner().equals(committed.owner())) {
-      throw new BackupException(
+      throw new BackupRefusedException(
           "backup "
               + request.backup()
               + " already exists in this location, committed by "

@@ -23,11 +23,19 @@ public final class RateLimit {
     return r;
   }
 
+  /** The lowest limit: below it a single chunk would hold a transfer for minutes. */
+  public static final double MIN_MIB_PER_SECOND = 0.01;
+
   /** Sets the limit now; 0 for none. */
   public synchronized void set(double mibPerSecond) {
-    if (!(mibPerSecond >= 0) || Double.isInfinite(mibPerSecond)) {
+    if (!(mibPerSecond >= 0)
+        || Double.isInfinite(mibPerSecond)
+        || (mibPerSecond > 0 && mibPerSecond < MIN_MIB_PER_SECOND)) {
       throw new IllegalArgumentException(
-          "the rate limit must be 0 (none) or a positive number of MiB/s, got " + mibPerSecond);
+          "the rate limit must be 0 (none) or at least "
+              + MIN_MIB_PER_SECOND
+              + " MiB/s, got "
+              + mibPerSecond);
     }
     this.mibPerSecond = mibPerSecond;
     this.set = true;
@@ -51,11 +59,25 @@ public final class RateLimit {
     return mibPerSecond;
   }
 
-  /** Blocks until {@code bytes} may pass. */
-  void acquire(int bytes) {
-    RateLimiter l = limiter;
-    if (l != null && bytes > 0) {
-      l.acquire(bytes);
+  /**
+   * Blocks until {@code bytes} may pass, looking at {@code stop} (and at a changed limit) every 200
+   * ms, so that a pause, a cancel or a raised limit never waits behind a long reservation.
+   *
+   * @return false when {@code stop} said so before the bytes could pass
+   */
+  boolean acquire(int bytes, java.util.function.BooleanSupplier stop) {
+    while (bytes > 0) {
+      RateLimiter l = limiter;
+      if (l == null) {
+        return true;
+      }
+      if (l.tryAcquire(bytes, 200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        return true;
+      }
+      if (stop.getAsBoolean()) {
+        return false;
+      }
     }
+    return true;
   }
 }

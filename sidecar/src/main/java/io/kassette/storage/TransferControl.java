@@ -38,8 +38,8 @@ public record TransferControl(RateLimit rateLimit, LongConsumer progress, Boolea
     if (stop.getAsBoolean()) {
       throw new StoppedException();
     }
-    if (rateLimit != null) {
-      rateLimit.acquire(bytes);
+    if (rateLimit != null && !rateLimit.acquire(bytes, stop)) {
+      throw new StoppedException();
     }
     if (stop.getAsBoolean()) {
       throw new StoppedException(); // a long wait for the limiter may span the stop

@@ -693,19 +693,19 @@ class AgentIT {
       awaitState(client, OperationKind.BACKUP, name, OperationState.SUCCEEDED);
     }
     Map<String, Long> shared = pool("delete");
-    var first = client.deleteBackup("del-1", location("delete"), CLUSTER);
+    var first = client.deleteBackup("del-1", location("delete"), CLUSTER, null);
     assertThat(first.existed()).isTrue();
     assertThat(pool("delete")).as("del-2 references the same SSTables").isEqualTo(shared);
     assertThat(client.backups(location("delete"), CLUSTER, true).backups())
         .extracting(BackupListing.Entry::name)
         .containsExactly("del-2");
-    var second = client.deleteBackup("del-2", location("delete"), CLUSTER);
+    var second = client.deleteBackup("del-2", location("delete"), CLUSTER, null);
     assertThat(second.objects()).isGreaterThanOrEqualTo(shared.size());
     assertThat(pool("delete")).isEmpty();
     try (ObjectStore store = store("delete")) {
       assertThat(store.list("kassette/v1/" + CLUSTER + "/backups/")).isEmpty();
     }
-    assertThat(client.deleteBackup("del-2", location("delete"), CLUSTER).existed()).isFalse();
+    assertThat(client.deleteBackup("del-2", location("delete"), CLUSTER, null).existed()).isFalse();
   }
 
   static String users() {

@@ -11,13 +11,14 @@ package io.kassette.operator.api;
  *   <li>{@code Snapshotting → Uploading} when every node holds the snapshot;
  *   <li>{@code Uploading → Committing} when every node's upload succeeded;
  *   <li>{@code Committing → Succeeded} when every location's cluster manifest is written;
- *   <li>{@code Pending | Snapshotting | Uploading | Committing | Paused → Failed} when a node fails
- *       more than {@code backoffLimit} times, a node stays not Ready past {@code
+ *   <li>{@code Pending | Snapshotting | Uploading | Committing → Failed} when a node fails more
+ *       than {@code backoffLimit} times, a node stays not Ready past {@code
  *       nodeReadyTimeoutSeconds} (unless {@code allowDownNodes} and every token range keeps a
  *       backed-up replica: then it is left out and listed in {@code missingNodes}), the commit
  *       fails more than {@code backoffLimit} times, or the spec cannot be carried out;
  *   <li>{@code Pending | Snapshotting | Uploading → Paused} on {@code suspend: true}, and back to
- *       the phase it left on {@code suspend: false}.
+ *       the phase it left on {@code suspend: false} (nothing fails while paused: no operation
+ *       runs).
  * </ul>
  *
  * Succeeded and Failed are final; a Failed backup is never committed, so it is never restorable,
@@ -43,7 +44,7 @@ public enum BackupPhase {
       case Snapshotting -> next == Uploading || next == Failed || next == Paused;
       case Uploading -> next == Committing || next == Failed || next == Paused;
       case Committing -> next == Succeeded || next == Failed;
-      case Paused -> next == Pending || next == Snapshotting || next == Uploading || next == Failed;
+      case Paused -> next == Pending || next == Snapshotting || next == Uploading;
       case Succeeded, Failed -> false;
     };
   }

@@ -73,9 +73,12 @@ public class CassandraBackupSpec {
 
   @Min(0)
   @Default("0")
+  @ValidationRule(
+      value = "self == 0.0 || self >= 0.01",
+      message = "rateLimitMiBps must be 0 (no limit) or at least 0.01 MiB/s")
   @JsonPropertyDescription(
-      "Upload limit per node in MiB/s; 0 for none. May change while the backup runs "
-          + "(applies to nodes that start uploading after the change).")
+      "Upload limit per node in MiB/s; 0 for none. May change while the backup runs: the "
+          + "running uploads take the new limit within a second.")
   private Double rateLimitMiBps = 0.0;
 
   @Default("false")

@@ -95,7 +95,12 @@ public class CassandraRestoreSpec {
 
   @Min(0)
   @Default("0")
-  @JsonPropertyDescription("Download limit per node in MiB/s; 0 for none.")
+  @ValidationRule(
+      value = "self == 0.0 || self >= 0.01",
+      message = "rateLimitMiBps must be 0 (no limit) or at least 0.01 MiB/s")
+  @JsonPropertyDescription(
+      "Download (and, in load mode, streaming) limit per node in MiB/s; 0 for none. May change"
+          + " while the restore runs: the running downloads take it within a second.")
   private Double rateLimitMiBps = 0.0;
 
   @Default("false")

@@ -15,7 +15,7 @@ package io.kassette.operator.api;
  *       truncate}), else {@code → Importing};
  *   <li>{@code Truncating → Importing} after one truncation of the tables;
  *   <li>{@code Importing → Succeeded} when every node imported (or streamed) its files;
- *   <li>{@code Pending | Validating | RestoringSchema | Downloading | Paused → Failed}: nothing was
+ *   <li>{@code Pending | Validating | RestoringSchema | Downloading → Failed}: nothing was
  *       truncated; {@code Truncating | Importing → Failed} names the nodes not restored;
  *   <li>{@code Downloading → Paused} on {@code suspend: true}, back on {@code false}.
  * </ul>
@@ -48,7 +48,7 @@ public enum RestorePhase {
           next == Truncating || next == Importing || next == Failed || next == Paused;
       case Truncating -> next == Importing || next == Failed;
       case Importing -> next == Succeeded || next == Failed;
-      case Paused -> next == Downloading || next == Failed;
+      case Paused -> next == Downloading;
       case Succeeded, Failed -> false;
     };
   }

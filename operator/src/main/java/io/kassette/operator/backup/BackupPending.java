@@ -12,7 +12,9 @@ import io.kassette.operator.api.NodeBackupState;
 import io.kassette.operator.api.NodeBackupStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,17 +29,6 @@ final class BackupPending {
   private BackupPending() {}
 
   static void run(BackupReconciliation r) {
-    Optional<ClusterLock.Holder> holder = r.services.lock().acquire(r.backup, r.cluster());
-    if (holder.isPresent()) {
-      r.waiting(
-          "ClusterBusy",
-          EventReason.ClusterBusy,
-          holder.get()
-              + " works on cluster "
-              + r.cluster()
-              + "; one backup, restore or purge at a time");
-      return;
-    }
     Ring ring = r.ring(blankToNull(r.spec().getKeyspaces()));
     if (ring == null) {
       return;
@@ -54,15 +45,18 @@ final class BackupPending {
       return;
     }
     track(r, membership);
-    List<ClusterMembership.Node> expired = new ArrayList<>();
-    List<ClusterMembership.Node> waiting = new ArrayList<>();
+    Map<NodeBackupStatus, String> expired = new LinkedHashMap<>();
+    List<String> waiting = new ArrayList<>();
     for (ClusterMembership.Node n : membership.nodes()) {
+      if (missing(r, n.member().hostId())) {
+        continue; // left out already: the decision stands
+      }
       NodeBackupStatus node = node(r, n.member().hostId());
       if (!n.ready()) {
         if (r.overdue(node, r.nodeReadyTimeoutSeconds())) {
-          expired.add(n);
+          expired.put(node, n.describe());
         } else {
-          waiting.add(n);
+          waiting.add(n.describe());
         }
         continue;
       }
@@ -71,21 +65,30 @@ final class BackupPending {
         return;
       }
     }
-    if (!expired.isEmpty() && !leaveOut(r, membership, expired)) {
+    if (!expired.isEmpty() && !leaveOut(r, ring, expired)) {
       return;
     }
     if (!waiting.isEmpty()) {
       r.waiting(
           "NodeNotReady",
           EventReason.NodeNotReady,
-          "waiting up to "
-              + r.nodeReadyTimeoutSeconds()
-              + " s for "
-              + waiting.stream().map(ClusterMembership.Node::describe).toList());
+          "waiting up to " + r.nodeReadyTimeoutSeconds() + " s for " + waiting);
       return;
     }
     if (r.status.getNodes().stream().anyMatch(n -> n.getLocation() == null)) {
       return; // a sidecar has not confirmed its node yet: next poll
+    }
+    // The lock last: a backup waiting for its nodes keeps no purge or restore of the cluster out.
+    Optional<ClusterLock.Holder> holder = r.services.lock().acquire(r.backup, r.cluster());
+    if (holder.isPresent()) {
+      r.waiting(
+          "ClusterBusy",
+          EventReason.ClusterBusy,
+          holder.get()
+              + " works on cluster "
+              + r.cluster()
+              + "; one backup, restore or purge at a time");
+      return;
     }
     r.notWaiting();
     r.status.setBackupName(r.backup.getMetadata().getName());
@@ -106,12 +109,19 @@ final class BackupPending {
                         .toList()));
   }
 
+  static boolean missing(BackupReconciliation r, String hostId) {
+    return r.status.getMissingNodes().stream().anyMatch(m -> hostId.equals(m.getHostId()));
+  }
+
   /** One status entry per member, keyed by host id; members that left are dropped. */
   private static void track(BackupReconciliation r, ClusterMembership membership) {
     Set<String> members =
         membership.nodes().stream().map(n -> n.member().hostId()).collect(Collectors.toSet());
     r.status.getNodes().removeIf(n -> !members.contains(n.getHostId()));
     for (ClusterMembership.Node n : membership.nodes()) {
+      if (missing(r, n.member().hostId())) {
+        continue;
+      }
       NodeBackupStatus node = node(r, n.member().hostId());
       node.setAddress(n.member().address());
       node.setDatacenter(n.member().datacenter());
@@ -179,12 +189,12 @@ final class BackupPending {
   }
 
   /**
-   * Nodes past the deadline: left out when allowDownNodes lets it and every token range keeps a
-   * backed-up replica (true), else the backup fails naming them (false).
+   * Nodes past the deadline (with what to call them): left out when allowDownNodes lets it and
+   * every token range keeps a backed-up replica without them and without the nodes left out before
+   * (true), else the backup fails naming them (false).
    */
-  static boolean leaveOut(
-      BackupReconciliation r, ClusterMembership membership, List<ClusterMembership.Node> down) {
-    String names = down.stream().map(ClusterMembership.Node::describe).toList().toString();
+  static boolean leaveOut(BackupReconciliation r, Ring ring, Map<NodeBackupStatus, String> down) {
+    String names = down.values().toString();
     if (!Boolean.TRUE.equals(r.spec().getAllowDownNodes())) {
       r.fail(
           "NodeNotReady",
@@ -195,24 +205,34 @@ final class BackupPending {
               + " spec.allowDownNodes to back up without nodes whose ranges have other replicas)");
       return false;
     }
-    List<String> uncovered = membership.uncoveredWithout(down);
+    Set<String> out = new java.util.HashSet<>();
+    down.keySet().forEach(n -> out.add(n.getHostId()));
+    r.status.getMissingNodes().forEach(m -> out.add(m.getHostId()));
+    List<String> datacenters = listOrEmpty(r.spec().getDatacenters());
+    List<String> covered =
+        ring.members().stream()
+            .filter(m -> datacenters.isEmpty() || datacenters.contains(m.datacenter()))
+            .map(Ring.Member::hostId)
+            .filter(h -> !out.contains(h))
+            .toList();
+    List<String> uncovered = ring.uncovered(covered);
     if (!uncovered.isEmpty()) {
       r.fail(
           "NodeNotReady",
           names
-              + " not Ready, and without them these replica sets have no backed-up node: "
+              + " not Ready, and without "
+              + (out.size() > down.size() ? "them and the nodes left out before" : "them")
+              + " these replica sets have no backed-up node: "
               + uncovered.subList(0, Math.min(5, uncovered.size()))
               + (uncovered.size() > 5 ? " and " + (uncovered.size() - 5) + " more" : ""));
       return false;
     }
-    for (ClusterMembership.Node n : down) {
-      missing(r, node(r, n.member().hostId()), n.describe());
-    }
+    down.forEach((node, why) -> missing(r, node, why));
     return true;
   }
 
   /** Moves a node from the backup's nodes to its missing nodes. */
-  static void missing(BackupReconciliation r, NodeBackupStatus node, String why) {
+  private static void missing(BackupReconciliation r, NodeBackupStatus node, String why) {
     r.status.getNodes().remove(node);
     if (r.status.getMissingNodes().stream()
         .noneMatch(m -> m.getHostId().equals(node.getHostId()))) {

@@ -16,7 +16,6 @@ import io.kassette.operator.api.CassandraBackup;
 import io.kassette.operator.api.CassandraBackupSpec;
 import io.kassette.operator.api.CassandraBackupStatus;
 import io.kassette.operator.api.ClusterRef;
-import io.kassette.operator.api.NodeBackupStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -111,10 +110,16 @@ final class BackupReconciliation extends ResourceReconciliation<CassandraBackup>
     if (status.getBackupName() == null) {
       return unreachable;
     }
-    for (NodeBackupStatus node : status.getNodes()) {
-      Pod pod = readyPod(node);
-      if (pod == null) {
-        unreachable.add(node.getPod() == null ? node.getHostId() : node.getPod());
+    List<String> pods = new ArrayList<>();
+    status.getNodes().forEach(n -> pods.add(n.getPod()));
+    // A node left out during the transfers may hold the snapshot it took before it went down.
+    status.getMissingNodes().forEach(m -> pods.add(m.getPod()));
+    for (String name : pods) {
+      Pod pod = name == null ? null : selected().get(name);
+      if (!ClusterPods.ready(pod)) {
+        if (name != null) {
+          unreachable.add(name);
+        }
         continue;
       }
       try {
@@ -130,11 +135,11 @@ final class BackupReconciliation extends ResourceReconciliation<CassandraBackup>
         }
         client.clearSnapshot("kassette-" + status.getBackupName());
       } catch (RuntimeException e) {
-        unreachable.add(node.getPod());
+        unreachable.add(name);
         LOG.warn(
             "could not clean up {} on {}: {}",
             status.getBackupName(),
-            node.getPod(),
+            name,
             NodeOperations.message(e));
       }
     }

@@ -7,7 +7,6 @@ import io.kassette.api.Operation;
 import io.kassette.api.OperationKind;
 import io.kassette.api.Ring;
 import io.kassette.api.SidecarClient;
-import io.kassette.operator.ClusterMembership;
 import io.kassette.operator.ClusterPods;
 import io.kassette.operator.EventReason;
 import io.kassette.operator.NodeOperations;
@@ -144,22 +143,18 @@ final class BackupTransfers {
     }
   }
 
-  /** Nodes down past the deadline during the transfers: the same rule as in Pending. */
+  /**
+   * Nodes down past the deadline during the transfers: the same rule as in Pending, also for a node
+   * the ring no longer lists (replaced meanwhile).
+   */
   private static boolean leaveOut(BackupReconciliation r, List<NodeBackupStatus> overdue) {
     Ring ring = r.ring(BackupPending.blankToNull(r.spec().getKeyspaces()));
     if (ring == null) {
       return false;
     }
-    ClusterMembership membership =
-        ClusterMembership.of(
-            ring,
-            r.selected(),
-            r.spec().getDatacenters() == null ? List.of() : r.spec().getDatacenters());
-    List<ClusterMembership.Node> down =
-        membership.nodes().stream()
-            .filter(n -> overdue.stream().anyMatch(o -> o.getHostId().equals(n.member().hostId())))
-            .toList();
-    return BackupPending.leaveOut(r, membership, down);
+    java.util.Map<NodeBackupStatus, String> down = new java.util.LinkedHashMap<>();
+    overdue.forEach(n -> down.put(n, r.describe(n)));
+    return BackupPending.leaveOut(r, ring, down);
   }
 
   static BackupOperationRequest request(

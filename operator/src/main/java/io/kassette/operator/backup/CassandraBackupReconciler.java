@@ -82,8 +82,9 @@ public final class CassandraBackupReconciler
     Duration next = services.poll();
     if (!status.getPhase().finished()) {
       try {
+        // A paused resource runs nothing: it is validated again when it resumes.
         List<String> problems = BackupSpecValidator.problems(backup.getSpec());
-        if (!problems.isEmpty()) {
+        if (!problems.isEmpty() && status.getPhase() != BackupPhase.Paused) {
           r.fail("InvalidSpec", String.join("; ", problems));
         } else {
           act(r);

@@ -101,8 +101,9 @@ public final class CassandraRestoreReconciler
     Duration next = services.poll();
     if (!status.getPhase().finished()) {
       try {
+        // A paused resource runs nothing: it is validated again when it resumes.
         List<String> problems = RestoreSpecValidator.problems(restore.getSpec());
-        if (!problems.isEmpty()) {
+        if (!problems.isEmpty() && status.getPhase() != RestorePhase.Paused) {
           r.fail("InvalidSpec", String.join("; ", problems));
         } else {
           act(r);

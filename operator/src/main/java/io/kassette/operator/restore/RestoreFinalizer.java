@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.kassette.api.Operation;
 import io.kassette.api.OperationKind;
 import io.kassette.api.SidecarException;
+import io.kassette.operator.ClusterPods;
 import io.kassette.operator.EventReason;
 import io.kassette.operator.NodeOperations;
 import io.kassette.operator.api.NodeRestoreStatus;
@@ -25,7 +26,7 @@ final class RestoreFinalizer {
     RestorePhase phase = r.status.getPhase();
     if (phase == RestorePhase.Truncating || phase == RestorePhase.Importing) {
       List<String> running = running(r);
-      if (!running.isEmpty()) {
+      if (!running.isEmpty() && !givenUp(r)) {
         r.services
             .events()
             .normal(
@@ -45,16 +46,42 @@ final class RestoreFinalizer {
     return DeleteControl.defaultDelete();
   }
 
-  /** The pods whose current step still runs. */
+  /**
+   * Past {@code nodeReadyTimeoutSeconds} since the deletion, a node that still cannot be asked is
+   * not waited for any longer: the resource goes, with a warning naming what may still run.
+   */
+  private static boolean givenUp(RestoreReconciliation r) {
+    String deleted = r.restore.getMetadata().getDeletionTimestamp();
+    if (deleted == null
+        || java.time.Duration.between(java.time.Instant.parse(deleted), r.now).toSeconds()
+            < r.nodeReadyTimeoutSeconds()) {
+      return false;
+    }
+    r.services
+        .events()
+        .warning(
+            r.restore,
+            EventReason.Cleanup,
+            "gave up waiting for the truncate or import to end after "
+                + r.nodeReadyTimeoutSeconds()
+                + " s; check the tables of backup "
+                + r.status.getBackupName());
+    return true;
+  }
+
+  /**
+   * The pods whose current step still runs, or cannot be asked: a pod that exists with an IP is
+   * asked even when not Ready (an import under load may fail its readiness probe).
+   */
   private static List<String> running(RestoreReconciliation r) {
     List<String> running = new ArrayList<>();
     for (NodeRestoreStatus node : r.status.getNodes()) {
       if (node.getOperation() == null) {
         continue;
       }
-      Pod pod = r.readyPod(node);
-      if (pod == null) {
-        continue; // its sidecar is gone: nothing of it runs
+      Pod pod = node.getPod() == null ? null : r.selected().get(node.getPod());
+      if (pod == null || ClusterPods.ip(pod) == null) {
+        continue; // the pod is gone: nothing of it runs
       }
       try {
         Operation op = r.client(pod).get(OperationKind.RESTORE, node.getOperation());

@@ -36,17 +36,6 @@ final class RestorePending {
     if (r.status.getBackupName() == null && !source(r, backups)) {
       return;
     }
-    Optional<ClusterLock.Holder> holder = r.services.lock().acquire(r.restore, r.cluster());
-    if (holder.isPresent()) {
-      r.waiting(
-          "ClusterBusy",
-          EventReason.ClusterBusy,
-          holder.get()
-              + " works on cluster "
-              + r.cluster()
-              + "; one backup, restore or purge at a time");
-      return;
-    }
     Ring ring = r.ring(null);
     if (ring == null) {
       return;
@@ -84,6 +73,18 @@ final class RestorePending {
       return;
     }
     if (r.status.getNodes().stream().anyMatch(n -> n.getDatacenter() == null)) {
+      return;
+    }
+    // The lock last: a restore waiting for its nodes keeps no backup or purge of the cluster out.
+    Optional<ClusterLock.Holder> holder = r.services.lock().acquire(r.restore, r.cluster());
+    if (holder.isPresent()) {
+      r.waiting(
+          "ClusterBusy",
+          EventReason.ClusterBusy,
+          holder.get()
+              + " works on cluster "
+              + r.cluster()
+              + "; one backup, restore or purge at a time");
       return;
     }
     r.notWaiting();

@@ -69,8 +69,11 @@ final class RestoreSteps {
         allDone = false;
         continue;
       }
-      if (result.operation() != null && result.operation().state() == OperationState.FAILED) {
-        // The agent refused: the backup, the tables or the disk. Retrying changes nothing.
+      if (result.operation() != null
+          && result.operation().state() == OperationState.FAILED
+          && refusal(result.operation())) {
+        // The agent refused: the backup, the tables or the disk. Retrying changes nothing; a
+        // storage or node error is retried like any step's.
         r.fail(
             "ValidationFailed",
             "pod "
@@ -155,6 +158,12 @@ final class RestoreSteps {
     Waits waits = new Waits();
     for (NodeRestoreStatus node : r.status.getNodes()) {
       if (done.equals(node.getState())) {
+        continue;
+      }
+      if ("load".equals(r.status.getMode()) && node.getSources().isEmpty()) {
+        // More target nodes than backed-up ones: this one streams nothing (the others' streams
+        // reach it as a replica).
+        node.setState(done);
         continue;
       }
       long inFlight =
@@ -296,6 +305,16 @@ final class RestoreSteps {
         // validated before the schema step; tables it created have new ids
         .withIgnoreTableIds(!"validate".equals(step))
         .forStep(name, step);
+  }
+
+  private static boolean refusal(io.kassette.api.Operation op) {
+    if (op.errors().isEmpty()) {
+      return true;
+    }
+    io.kassette.api.ErrorCause cause = op.errors().get(op.errors().size() - 1).cause();
+    return cause == io.kassette.api.ErrorCause.REQUEST
+        || cause == io.kassette.api.ErrorCause.REFUSED
+        || cause == io.kassette.api.ErrorCause.DISK;
   }
 
   /** Download moves bytes from the store, import in load mode streams them to the replicas. */

@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
@@ -46,7 +48,8 @@ import java.util.stream.Stream;
     name = "backupschedule",
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
-public final class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
+public final class BackupScheduleReconciler
+    implements Reconciler<BackupSchedule>, Cleaner<BackupSchedule> {
   private final KubernetesClient kubernetes;
   private final OperatorServices services;
   private final Duration idleCheck;
@@ -104,6 +107,7 @@ public final class BackupScheduleReconciler implements Reconciler<BackupSchedule
       String message = String.join("; ", problems);
       services.events().warning(schedule, EventReason.InvalidSpec, message);
       r.condition(ScheduleReconciliation.READY, false, "InvalidSpec", message);
+      ScheduleRetention.abandon(r, "the spec is invalid: " + message);
       status.setNextScheduleTime(null);
       status.setObservedGeneration(r.generation());
       return Reconciliations.patchIfChanged(schedule, before, status, false, services.poll());
@@ -140,6 +144,31 @@ public final class BackupScheduleReconciler implements Reconciler<BackupSchedule
       wait = Duration.ofMillis(100);
     }
     return Reconciliations.patchIfChanged(schedule, before, status, true, wait);
+  }
+
+  /**
+   * A schedule deleted while its purge runs: the purge operations are cancelled before the schedule
+   * (and the cluster's lock it holds) goes, so no backup can start while a sweep runs.
+   */
+  @Override
+  public DeleteControl cleanup(BackupSchedule schedule, Context<BackupSchedule> context) {
+    BackupScheduleStatus status =
+        schedule.getStatus() == null ? new BackupScheduleStatus() : schedule.getStatus();
+    if (schedule.getSpec() == null || schedule.getSpec().getBackupTemplate() == null) {
+      return DeleteControl.defaultDelete();
+    }
+    ScheduleReconciliation r =
+        new ScheduleReconciliation(
+            schedule,
+            status,
+            new ScheduleReconciliation.Observed(List.of(), List.of(), List.of(), List.of()),
+            services,
+            kubernetes,
+            pods);
+    if (!ScheduleRetention.abandon(r, "the schedule was deleted")) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(services.poll());
+    }
+    return DeleteControl.defaultDelete();
   }
 
   /** What escaped a reconciliation becomes an Event and a short requeue. */

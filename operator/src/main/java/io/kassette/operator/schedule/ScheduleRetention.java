@@ -55,6 +55,7 @@ final class ScheduleRetention {
     RetentionPolicy policy = schedule.getSpec().getRetention();
     CassandraBackup newest = seen.newestSucceeded();
     if (policy == null || newest == null) {
+      abandon(r, policy == null ? "spec.retention was removed" : "its backup is gone");
       return false;
     }
     PurgeStatus purge = status.getRetention();
@@ -205,6 +206,10 @@ final class ScheduleRetention {
     int failures = (purge.getFailures() == null ? 0 : purge.getFailures()) + 1;
     purge.setFailures(failures);
     if (failures > PURGE_ATTEMPTS) {
+      // The other locations' purges may still run: stopped before the lock goes.
+      if (!cancelAll(r, purge)) {
+        return true;
+      }
       purge.setState(PurgeState.Failed);
       purge.setCompletionTime(r.now.toString());
       purge.setNextAttemptTime(null);
@@ -310,5 +315,55 @@ final class ScheduleRetention {
       locations.addAll(new java.util.TreeMap<>(template.getDatacenterLocations()).values());
     }
     return new ArrayList<>(locations);
+  }
+
+  /**
+   * A purge that runs but has no reason to any more (retention removed, the spec invalid, the
+   * schedule deleted): its operations are cancelled, then the lock is released. False while an
+   * operation could not be cancelled yet (its node unreachable): the lock stays until it is.
+   */
+  static boolean abandon(ScheduleReconciliation r, String why) {
+    PurgeStatus purge = r.status.getRetention();
+    if (purge == null || purge.getState() != PurgeState.Running) {
+      return true;
+    }
+    if (!cancelAll(r, purge)) {
+      return false;
+    }
+    purge.setState(PurgeState.Failed);
+    purge.setCompletionTime(r.now.toString());
+    purge.setNextAttemptTime(null);
+    r.services.lock().release(r.schedule, r.cluster().getName());
+    r.events().warning(r.schedule, EventReason.PurgeFailed, "retention purge stopped: " + why);
+    return true;
+  }
+
+  /** Cancels every location's purge operation that may still run; false when one could not be. */
+  private static boolean cancelAll(ScheduleReconciliation r, PurgeStatus purge) {
+    Map<String, Pod> pods = r.pods == null ? Map.of() : r.pods.selected(r.namespace(), r.cluster());
+    boolean all = true;
+    for (LocationPurgeStatus l : purge.getLocations()) {
+      if (l.getPod() == null
+          || l.getOperation() == null
+          || OperationState.SUCCEEDED.name().equals(l.getState())) {
+        continue;
+      }
+      Pod pod = pods.get(l.getPod());
+      if (pod == null || ClusterPods.ip(pod) == null) {
+        continue; // its pod is gone: nothing of it runs
+      }
+      try {
+        r.services
+            .sidecars()
+            .connect(r.namespace(), pod, r.cluster())
+            .cancel(OperationKind.PURGE, l.getOperation());
+        l.setState(OperationState.CANCELLED.name());
+      } catch (SidecarException e) {
+        if (!e.notFound() && !e.conflict()) {
+          all = false;
+        }
+      }
+    }
+    return all;
   }
 }

@@ -84,6 +84,15 @@ public final class ChartRbac {
           case "DELETE" -> name != null ? "delete" : "deletecollection";
           default -> method.toLowerCase();
         };
+    if (name == null && (verb.equals("list") || verb.equals("watch"))) {
+      // The API server authorizes a list or watch restricted to one name against resourceNames.
+      for (String param : query.split("&")) {
+        String decoded = URLDecoder.decode(param, StandardCharsets.UTF_8);
+        if (decoded.startsWith("fieldSelector=metadata.name=")) {
+          name = decoded.substring("fieldSelector=metadata.name=".length());
+        }
+      }
+    }
     return Optional.of(
         new Request(
             verb,

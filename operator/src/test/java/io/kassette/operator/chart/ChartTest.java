@@ -63,6 +63,8 @@ class ChartTest {
             "ClusterRoleBinding",
             "Role",
             "RoleBinding",
+            "Role",
+            "RoleBinding",
             "Service",
             "Deployment");
     assertStrict(chart);
@@ -101,8 +103,12 @@ class ChartTest {
     assertThat(chart).noneMatch(r -> r instanceof ClusterRole);
     List<Role> roles = chart.stream().filter(Role.class::isInstance).map(Role.class::cast).toList();
     assertThat(roles)
-        .extracting(r -> r.getMetadata().getNamespace())
-        .containsExactlyInAnyOrder("cassandra", "scylla", KassetteChart.NAMESPACE);
+        .extracting(r -> r.getMetadata().getName() + "@" + r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder(
+            "kassette@cassandra",
+            "kassette@scylla",
+            "kassette-locks@" + KassetteChart.NAMESPACE,
+            "kassette-leader-election@" + KassetteChart.NAMESPACE);
     Deployment d = only(chart, Deployment.class);
     assertThat(d.getSpec().getReplicas()).isEqualTo(3);
     Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -134,22 +140,32 @@ class ChartTest {
             .orElseThrow();
     assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
     List<PolicyRule> secretRules =
-        roles.get(0).getRules().stream().filter(r -> r.getResources().contains("secrets")).toList();
+        roles.stream()
+            .filter(r -> r.getMetadata().getName().equals("kassette"))
+            .findFirst()
+            .orElseThrow()
+            .getRules()
+            .stream()
+            .filter(r -> r.getResources().contains("secrets"))
+            .toList();
     assertThat(secretRules)
         .singleElement()
         .satisfies(
             r -> {
               assertThat(r.getResourceNames())
                   .containsExactly("kassette-sidecar", "kassette-sidecar-ca");
-              assertThat(r.getVerbs()).containsExactly("get");
+              assertThat(r.getVerbs()).containsExactly("get", "list", "watch");
             });
   }
 
   @Test
-  void disablingLeaderElectionRunsOneReplicaWithoutLeaseRights() {
+  void disablingLeaderElectionRunsOneReplicaWithOnlyTheClusterLocksLeaseRights() {
     List<HasMetadata> chart = KassetteChart.render(Map.of("leaderElection.enabled", false));
     assertThat(only(chart, Deployment.class).getSpec().getReplicas()).isEqualTo(1);
-    assertThat(chart).noneMatch(r -> r instanceof Role);
+    assertThat(chart)
+        .filteredOn(r -> r instanceof Role)
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactly("kassette-locks");
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.kassette.operator.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kassette.operator.KassetteOperator;
 import io.kassette.operator.api.BackupPhase;
@@ -31,11 +31,11 @@ class ApiErrorTest extends StateMachines {
     try (ChartInstall chart =
         ChartInstall.install(kube, "kassette-apierr", "kassette-apierr", Map.of())) {
       KubernetesClient client = chart.operatorClient();
-      String role = "kassette-apierr";
-      ClusterRole granted = kubernetes.rbac().clusterRoles().withName(role).get();
-      kubernetes
-          .rbac()
-          .clusterRoles()
+      // The cluster locks' Leases live in the operator's namespace, granted by a Role there.
+      String role = "kassette-apierr-locks";
+      var locks = kubernetes.rbac().roles().inNamespace("kassette-apierr");
+      Role granted = locks.withName(role).get();
+      locks
           .withName(role)
           .edit(
               r -> {
@@ -47,7 +47,8 @@ class ApiErrorTest extends StateMachines {
               client,
               CONNECTOR,
               new KassetteOperator.Settings(Set.of(f.ns()), POLL, POLL, -1)
-                  .withResourceSelector(SELECTOR))) {
+                  .withResourceSelector(SELECTOR)
+                  .withLockNamespace("kassette-apierr"))) {
         f.backup("forbidden", s -> {});
         CassandraBackup waiting =
             f.awaitBackup(
@@ -61,9 +62,7 @@ class ApiErrorTest extends StateMachines {
             .contains("leases");
         assertThat(waiting.getStatus().getPhase()).isEqualTo(BackupPhase.Pending);
         long before = System.nanoTime();
-        kubernetes
-            .rbac()
-            .clusterRoles()
+        locks
             .withName(role)
             .edit(
                 r -> {

@@ -143,6 +143,53 @@ class BackupStateMachineTest extends StateMachines {
     assertThat(reasons(f, "without-one")).contains("NodesMissing");
   }
 
+  /**
+   * Two nodes left out at different times whose ranges only they replicate together: the second is
+   * judged with the first already out, and the backup fails.
+   */
+  @Test
+  void aSecondNodeDownIsJudgedWithTheNodesAlreadyLeftOut() {
+    Fixture f = fixture(3, 2);
+    f.podStatus(0, "Running", false);
+    f.cluster().node(1).hold("upload");
+    f.backup(
+        "two-down",
+        s -> {
+          s.setAllowDownNodes(true);
+          s.setNodeReadyTimeoutSeconds(1);
+        });
+    f.awaitBackup(
+        "two-down",
+        b ->
+            b.getStatus() != null
+                && b.getStatus().getPhase() == BackupPhase.Uploading
+                && b.getStatus().getMissingNodes().size() == 1);
+    // Node 1 replicates with node 0 the ranges (0,1): without both, nobody holds them.
+    f.podStatus(1, "Running", false);
+    CassandraBackup failed = f.awaitBackupPhase("two-down", BackupPhase.Failed);
+    assertThat(condition(failed.getStatus().getConditions(), "Failed").getMessage())
+        .contains("nodes left out before")
+        .contains("no backed-up node");
+  }
+
+  /** The error-status handler: what escapes a reconciliation is a condition and a short requeue. */
+  @Test
+  void anExceptionEscapingTheReconciliationIsAConditionAndTheBackupGoesOn() {
+    Fixture f = fixture(1, 1);
+    ScriptedCluster cluster = CLUSTERS.remove(f.ns());
+    f.backup("escaped", s -> {});
+    CassandraBackup waiting =
+        f.awaitBackup(
+            "escaped",
+            b ->
+                b.getStatus() != null
+                    && conditionIs(b.getStatus().getConditions(), "Waiting", "ReconcileError"));
+    assertThat(condition(waiting.getStatus().getConditions(), "Waiting").getMessage())
+        .contains("no scripted cluster");
+    CLUSTERS.put(f.ns(), cluster);
+    f.awaitBackupPhase("escaped", BackupPhase.Succeeded);
+  }
+
   @Test
   void withAllowDownNodesButOneReplicaPerRangeTheBackupFailsNamingTheUncoveredRanges() {
     Fixture f = fixture(3, 1);
@@ -222,6 +269,18 @@ class BackupStateMachineTest extends StateMachines {
   }
 
   @Test
+  void anUnreachableSidecarIsRetriedThenFailsTheBackupNamingThePod() {
+    Fixture f = fixture(2, 1);
+    f.cluster().node(1).unreachable = true;
+    f.backup("unreachable", s -> s.setBackoffLimit(1));
+    CassandraBackup failed = f.awaitBackupPhase("unreachable", BackupPhase.Failed);
+    assertThat(condition(failed.getStatus().getConditions(), "Failed").getMessage())
+        .contains("pod cass-1 failed 2 times")
+        .contains("unreachable");
+    assertThat(reasons(f, "unreachable")).contains("NodeRetrying");
+  }
+
+  @Test
   void anUploadThatFailsTwiceWithinTheLimitSucceedsAndTheFailuresShow() {
     Fixture f = fixture(1, 1);
     f.cluster().node(0).failures.put("upload", new AtomicInteger(2));
@@ -274,6 +333,49 @@ class BackupStateMachineTest extends StateMachines {
     f.awaitBackupPhase("suspended", BackupPhase.Succeeded);
     assertThat(f.cluster().nodes).allSatisfy(s -> assertThat(s.starts("-upload")).isEqualTo(1));
     assertThat(reasons(f, "suspended")).contains("Paused", "Resumed");
+  }
+
+  /** Pending → Paused → Pending, and Snapshotting → Paused → Snapshotting. */
+  @Test
+  void aBackupSuspendedBeforeItStartsOrWhileItSnapshotsResumesWhereItWas() {
+    Fixture f = fixture(1, 1);
+    f.backup("born-suspended", s -> s.setSuspend(true));
+    CassandraBackup paused = f.awaitBackupPhase("born-suspended", BackupPhase.Paused);
+    assertThat(paused.getStatus().getPausedFrom()).isEqualTo("Pending");
+    assertThat(f.cluster().node(0).starts("-snapshot")).isZero();
+    edit(f, "born-suspended", b -> b.getSpec().setSuspend(false));
+    f.awaitBackupPhase("born-suspended", BackupPhase.Succeeded);
+
+    Fixture g = fixture(1, 1);
+    g.cluster().node(0).hold("snapshot");
+    g.backup("mid-snapshot", s -> {});
+    g.awaitBackup(
+        "mid-snapshot",
+        b ->
+            b.getStatus() != null
+                && b.getStatus().getPhase() == BackupPhase.Snapshotting
+                && g.cluster().node(0).op("-snapshot") != null);
+    edit(g, "mid-snapshot", b -> b.getSpec().setSuspend(true));
+    assertThat(g.awaitBackupPhase("mid-snapshot", BackupPhase.Paused).getStatus().getPausedFrom())
+        .isEqualTo("Snapshotting");
+    edit(g, "mid-snapshot", b -> b.getSpec().setSuspend(false));
+    g.awaitBackupPhase("mid-snapshot", BackupPhase.Snapshotting);
+    g.cluster().node(0).finish("snapshot", OperationState.SUCCEEDED);
+    g.awaitBackupPhase("mid-snapshot", BackupPhase.Succeeded);
+  }
+
+  /** Snapshotting → Failed. */
+  @Test
+  void aSnapshotThatKeepsFailingFailsTheBackupBeforeAnyUpload() {
+    Fixture f = fixture(2, 1);
+    f.cluster().node(0).failures.put("snapshot", new AtomicInteger(10));
+    f.backup("no-snapshot", s -> s.setBackoffLimit(1));
+    CassandraBackup failed = f.awaitBackupPhase("no-snapshot", BackupPhase.Failed);
+    assertThat(condition(failed.getStatus().getConditions(), "Failed").getMessage())
+        .contains("pod cass-0 failed 2 times")
+        .contains("snapshot");
+    assertThat(f.cluster().node(0).op("-snapshot").attempts).isEqualTo(2);
+    assertThat(f.cluster().nodes).allSatisfy(s -> assertThat(s.starts("-upload")).isZero());
   }
 
   /** Problem 8: one backup, restore or purge per cluster at a time, by the cluster's Lease. */
@@ -349,7 +451,7 @@ class BackupStateMachineTest extends StateMachines {
     return kubernetes
         .leases()
         .inNamespace(f.ns())
-        .withName(ClusterLock.leaseName(f.cluster().name))
+        .withName(ClusterLock.leaseName(f.ns(), f.cluster().name))
         .get();
   }
 

@@ -106,6 +106,25 @@ class RestoreStateMachineTest extends StateMachines {
     assertThat(f.cluster().nodes).allSatisfy(s -> assertThat(s.starts("-truncate")).isZero());
   }
 
+  /** Load mode with more target nodes than backed-up ones: the extra nodes stream nothing. */
+  @Test
+  void inLoadModeATargetNodeWithoutSourcesDownloadsAndStreamsNothing() {
+    Fixture f = fixture(3, 1);
+    f.cluster().nodes.forEach(s -> s.restoreMode = "load");
+    f.cluster().backedUp = java.util.List.of(f.cluster().node(0).hostId);
+    restore(f, "fewer-sources", s -> {});
+    CassandraRestore done = f.awaitRestorePhase("fewer-sources", RestorePhase.Succeeded);
+    assertThat(done.getStatus().getNodes().get(0).getSources())
+        .containsExactly(f.cluster().node(0).hostId);
+    assertThat(f.cluster().nodes.subList(1, 3))
+        .allSatisfy(
+            s -> {
+              assertThat(s.starts("-download")).isZero();
+              assertThat(s.starts("-import")).isZero();
+            });
+    assertThat(f.cluster().node(0).starts("-import")).isEqualTo(1);
+  }
+
   /** Problem 3: a lowered rate limit reaches the running download live; nothing is re-sent. */
   @Test
   void loweringTheRateLimitOfARunningDownloadChangesItLiveAndFailsNothing() {
@@ -263,6 +282,32 @@ class RestoreStateMachineTest extends StateMachines {
     assertThat(condition(failed.getStatus().getConditions(), "Failed").getMessage())
         .contains("failed 2 times")
         .contains("tables may be truncated or partly imported");
+  }
+
+  /** RestoringSchema | Downloading | Truncating → Failed, past backoffLimit. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"schema", "download", "truncate"})
+  void aStepThatKeepsFailingFailsTheRestoreNamingThePod(String step) {
+    Fixture f = fixture(1, 1);
+    f.cluster().node(0).failures.put(step, new AtomicInteger(10));
+    restore(f, "failing-" + step, s -> s.setBackoffLimit(1));
+    CassandraRestore failed = f.awaitRestorePhase("failing-" + step, RestorePhase.Failed);
+    String message = condition(failed.getStatus().getConditions(), "Failed").getMessage();
+    assertThat(message)
+        .contains("pod cass-0 failed 2 times")
+        .contains("scripted failure of " + step);
+    assertThat(f.cluster().node(0).op("-" + step).attempts)
+        .as(
+            "retried once: %s %s",
+            f.cluster().node(0).calls,
+            io.fabric8.kubernetes.client.utils.Serialization.asYaml(failed.getStatus()))
+        .isEqualTo(2);
+    if (step.equals("truncate")) {
+      assertThat(message).contains("tables may be truncated");
+    } else {
+      assertThat(message).doesNotContain("truncated");
+      assertThat(f.cluster().node(0).starts("-truncate")).isZero();
+    }
   }
 
   /** Restore and backup of one cluster never overlap: the restore waits for the backup's lock. */

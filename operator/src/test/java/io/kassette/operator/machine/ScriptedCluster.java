@@ -85,8 +85,11 @@ final class ScriptedCluster implements SidecarConnector {
     return new Ring(name, members, List.of(new Ring.KeyspaceReplicas("app", sets)));
   }
 
+  /** The hosts the restored backup holds ({@code load} mode's sources); all nodes unless set. */
+  volatile List<String> backedUp;
+
   List<String> backedUpHosts() {
-    return nodes.stream().map(s -> s.hostId).sorted().toList();
+    return backedUp != null ? backedUp : nodes.stream().map(s -> s.hostId).sorted().toList();
   }
 
   static SidecarException unreachable(String address) {

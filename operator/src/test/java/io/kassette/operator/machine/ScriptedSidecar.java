@@ -156,7 +156,7 @@ final class ScriptedSidecar implements SidecarClient {
   /** The test ends a held operation (name ends with {@code suffix}). */
   void finish(String suffix, OperationState state) {
     for (Op op : ops.values()) {
-      if (op.name.endsWith(suffix)) {
+      if (op.name.endsWith(suffix) || op.name.contains("-" + suffix + "-")) {
         synchronized (this) {
           op.state = state;
           if (state == OperationState.FAILED) {
@@ -178,8 +178,17 @@ final class ScriptedSidecar implements SidecarClient {
     return calls.stream().filter(c -> c.startsWith("start ") && c.endsWith(suffix)).count();
   }
 
+  /** The operation whose name ends with {@code suffix}, else one that has it as a segment. */
   Op op(String suffix) {
-    return ops.values().stream().filter(o -> o.name.endsWith(suffix)).findFirst().orElse(null);
+    return ops.values().stream()
+        .filter(o -> o.name.endsWith(suffix))
+        .findFirst()
+        .orElseGet(
+            () ->
+                ops.values().stream()
+                    .filter(o -> o.name.contains("-" + suffix + "-"))
+                    .findFirst()
+                    .orElse(null));
   }
 
   private void reach(String call) {
@@ -236,7 +245,10 @@ final class ScriptedSidecar implements SidecarClient {
     if (op.state == OperationState.RUNNING) {
       op.looks++;
       String suffix = name.substring(name.lastIndexOf('-') + 1);
-      if (op.looks >= looksToFinish && !held.containsKey(suffix)) {
+      boolean isHeld =
+          held.keySet().stream()
+              .anyMatch(h -> name.endsWith("-" + h) || name.contains("-" + h + "-"));
+      if (op.looks >= looksToFinish && !isHeld) {
         AtomicInteger fail = failures.get(suffix);
         if (fail != null && fail.get() > 0) {
           fail.decrementAndGet();
@@ -357,7 +369,7 @@ final class ScriptedSidecar implements SidecarClient {
   }
 
   @Override
-  public DeletionResult deleteBackup(String backup, String location, String cluster) {
+  public DeletionResult deleteBackup(String backup, String location, String cluster, String owner) {
     reach("delete " + backup);
     return new DeletionResult(backup, true, 3, 100);
   }
