@@ -52,7 +52,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: ["secrets"]
   resourceNames: {{ toJson .Values.sidecarSecretNames }}
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
 # Events, aggregated: created once, then their count patched.
 - apiGroups: [""]
   resources: ["events"]

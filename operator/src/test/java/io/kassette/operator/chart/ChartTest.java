@@ -154,7 +154,7 @@ class ChartTest {
             r -> {
               assertThat(r.getResourceNames())
                   .containsExactly("kassette-sidecar", "kassette-sidecar-ca");
-              assertThat(r.getVerbs()).containsExactly("get", "list", "watch");
+              assertThat(r.getVerbs()).containsExactly("list", "watch");
             });
   }
 
