@@ -155,7 +155,8 @@ public final class Demo {
                   new InetSocketAddress(n.ip(), sidecarPort),
                   tokenFile,
                   work.resolve("agent-" + n.ip()),
-                  StorageOptions.fromEnvironment(System.getenv())),
+                  StorageOptions.fromEnvironment(System.getenv()),
+                  io.kassette.agent.AllowedLocations.of(location)),
               JmxNodeConnector.of(
                   n.jmxAddress(),
                   n.cqlAddress(),

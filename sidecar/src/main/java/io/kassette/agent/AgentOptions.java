@@ -26,16 +26,32 @@ public record AgentOptions(
     int maxParallel,
     StorageOptions storage,
     Duration stopWait,
-    long restoreKeepFreeBytes) {
+    long restoreKeepFreeBytes,
+    AllowedLocations allowedLocations) {
 
   /**
    * An agent embedded in another process (the demo, the operator's tests): plain HTTP, 4 request
-   * threads, parallel up to 16, 30 s to stop, no disk kept free beyond the restore's own margin.
+   * threads, parallel up to 16, 30 s to stop, no disk kept free beyond the restore's own margin,
+   * only the {@code allowed} locations.
    */
   public static AgentOptions embedded(
-      InetSocketAddress listen, Path tokenFile, Path stateDir, StorageOptions storage) {
+      InetSocketAddress listen,
+      Path tokenFile,
+      Path stateDir,
+      StorageOptions storage,
+      AllowedLocations allowed) {
     return new AgentOptions(
-        listen, tokenFile, null, null, stateDir, 4, 16, storage, Duration.ofSeconds(30), 0);
+        listen,
+        tokenFile,
+        null,
+        null,
+        stateDir,
+        4,
+        16,
+        storage,
+        Duration.ofSeconds(30),
+        0,
+        allowed);
   }
 
   /** The same options, keeping {@code bytes} free on the data volume after a restore. */
@@ -50,6 +66,7 @@ public record AgentOptions(
         maxParallel,
         storage,
         stopWait,
-        bytes);
+        bytes,
+        allowedLocations);
   }
 }

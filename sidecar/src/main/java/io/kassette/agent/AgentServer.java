@@ -76,6 +76,7 @@ public final class AgentServer implements AutoCloseable {
   private final BearerToken token;
   private final AgentMetrics metrics = new AgentMetrics();
   private final OperationService operations;
+  private final EngineRequests requests;
   private final HttpServer server;
   private final ThreadPoolExecutor handlers;
   private volatile long readyCheckedAt;
@@ -86,7 +87,12 @@ public final class AgentServer implements AutoCloseable {
     this.node = node;
     this.token = new BearerToken(options.tokenFile());
     EngineRequests requests =
-        new EngineRequests(options.maxParallel(), node, options.restoreKeepFreeBytes());
+        new EngineRequests(
+            options.maxParallel(),
+            node,
+            options.restoreKeepFreeBytes(),
+            options.allowedLocations());
+    this.requests = requests;
     this.operations =
         new OperationService(
             new OperationJournal(options.stateDir(), json),
@@ -118,7 +124,7 @@ public final class AgentServer implements AutoCloseable {
                     PurgeRequest r = (PurgeRequest) request;
                     yield new PurgeRun(
                         r,
-                        EngineRequests.purge(r, true),
+                        requests.purge(r, true),
                         StorageLocation.parse(r.location()),
                         storage(4),
                         json);
@@ -185,6 +191,18 @@ public final class AgentServer implements AutoCloseable {
         options.tlsCertificate() != null ? "https" : "http",
         agent.address().getHostString(),
         agent.address().getPort());
+    if (options.allowedLocations().prefixes().isEmpty()) {
+      LOG.warn(
+          "no storage location is allowed: every request that names one is refused until the"
+              + " sidecar gets {}",
+          AllowedLocations.HOW);
+    } else {
+      LOG.info(
+          "allowed storage locations: {}",
+          options.allowedLocations().prefixes().stream()
+              .map(io.kassette.storage.StorageLocation::uri)
+              .toList());
+    }
     return agent;
   }
 
@@ -211,6 +229,19 @@ public final class AgentServer implements AutoCloseable {
         answer = route(ex);
       } catch (ApiException e) {
         answer = new Answer(e.status(), e.body());
+      } catch (io.kassette.backup.InvalidManifestException e) {
+        // A defect of what the bucket holds, said as such: not a failure of this pod.
+        answer = new Answer(422, new ApiError(422, e.getMessage(), "location", null));
+      } catch (io.kassette.backup.PurgeRefusedException e) {
+        answer =
+            new Answer(409, new ApiError(409, e.getMessage(), null, null, ApiError.INVALID_STATE));
+      } catch (IOException e) {
+        LOG.warn(
+            "{} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e.toString());
+        answer =
+            new Answer(
+                502,
+                new ApiError(502, "storage or disk: " + OperationService.message(e), null, null));
       } catch (RuntimeException e) {
         LOG.warn("{} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
         answer =
@@ -522,12 +553,7 @@ public final class AgentServer implements AutoCloseable {
   }
 
   private ObjectStore open(String location) throws ApiException, IOException {
-    if (location == null || location.isBlank()) {
-      throw ApiException.badField("location", "location is required, e.g. s3://bucket/prefix");
-    }
-    StorageLocation parsed =
-        EngineRequests.field("location", () -> StorageLocation.parse(location));
-    return ObjectStores.open(parsed, storage(4));
+    return ObjectStores.open(options.allowedLocations().check(location), storage(4));
   }
 
   private io.kassette.storage.StorageOptions storage(int parallel) {
@@ -550,7 +576,8 @@ public final class AgentServer implements AutoCloseable {
                 l.completedAt(),
                 l.nodes(),
                 l.files(),
-                l.bytes()));
+                l.bytes(),
+                l.defect()));
       }
       return new BackupListing(entries);
     } catch (io.kassette.storage.StorageException e) {
@@ -589,7 +616,7 @@ public final class AgentServer implements AutoCloseable {
   }
 
   private PurgeResult purge(PurgeRequest r) throws ApiException, IOException {
-    BackupPurge.Policy policy = EngineRequests.purge(r, false);
+    BackupPurge.Policy policy = requests.purge(r, false);
     try (ObjectStore store = open(r.location())) {
       return PurgeRun.result(
           new BackupPurge(store, r.cluster()).purge(policy, r.dryRun(), java.time.Instant.now()),

@@ -26,6 +26,11 @@ final class ApiException extends Exception {
     return new ApiException(400, message, field, null);
   }
 
+  /** Well-formed, but not this agent's to do (a location outside its allow-list). */
+  static ApiException forbidden(String field, String message) {
+    return new ApiException(403, message, field, null);
+  }
+
   static ApiException notFound(String message) {
     return new ApiException(404, message, null, null);
   }

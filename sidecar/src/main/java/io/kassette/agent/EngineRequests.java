@@ -12,7 +12,6 @@ import io.kassette.backup.Selection;
 import io.kassette.node.TableRef;
 import io.kassette.restore.RestoreRequest;
 import io.kassette.storage.RateLimit;
-import io.kassette.storage.StorageLocation;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -26,11 +25,14 @@ final class EngineRequests {
   private final int maxParallel;
   private final NodeConnector node;
   private final long restoreKeepFreeBytes;
+  private final AllowedLocations allowed;
 
-  EngineRequests(int maxParallel, NodeConnector node, long restoreKeepFreeBytes) {
+  EngineRequests(
+      int maxParallel, NodeConnector node, long restoreKeepFreeBytes, AllowedLocations allowed) {
     this.maxParallel = maxParallel;
     this.node = node;
     this.restoreKeepFreeBytes = restoreKeepFreeBytes;
+    this.allowed = allowed;
   }
 
   BackupRequest backup(BackupOperationRequest r) throws ApiException {
@@ -120,15 +122,12 @@ final class EngineRequests {
   }
 
   /** The retention policy of a purge; {@code name} is checked only for an operation. */
-  static BackupPurge.Policy purge(PurgeRequest r, boolean operation) throws ApiException {
+  BackupPurge.Policy purge(PurgeRequest r, boolean operation) throws ApiException {
     if (operation) {
       field("name", () -> BucketLayout.requireName("name", r.name()));
     }
     field("cluster", () -> BucketLayout.requireName("cluster", r.cluster()));
-    if (r.location() == null || r.location().isBlank()) {
-      throw ApiException.badField("location", "location is required, e.g. s3://bucket/prefix");
-    }
-    field("location", () -> StorageLocation.parse(r.location()));
+    allowed.check(r.location());
     if (r.prefix() != null) {
       field("prefix", () -> BucketLayout.requireName("prefix", r.prefix()));
     }
@@ -149,10 +148,7 @@ final class EngineRequests {
       throws ApiException {
     field("name", () -> BucketLayout.requireName("name", name));
     field("cluster", () -> BucketLayout.requireName("cluster", cluster));
-    if (location == null || location.isBlank()) {
-      throw ApiException.badField("location", "location is required, e.g. s3://bucket/prefix");
-    }
-    field("location", () -> StorageLocation.parse(location));
+    allowed.check(location);
     if (parallel < 1 || parallel > maxParallel) {
       throw ApiException.badField(
           "parallel", "parallel must be between 1 and " + maxParallel + ", got " + parallel);

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kassette.api.Operation;
 import io.kassette.api.OperationKind;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -41,16 +44,41 @@ final class OperationJournal {
     Path target = file(operation.kind(), operation.name());
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     try {
-      json.writeValue(tmp.toFile(), new Entry(operation, json.valueToTree(request)));
+      byte[] bytes = json.writeValueAsBytes(new Entry(operation, json.valueToTree(request)));
+      // Durable before visible: after a power cut the journal holds the old entry or the new one,
+      // never an empty file that the rename made visible before its data reached the disk.
+      try (FileChannel out =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
+        out.force(true);
+      }
       try {
         Files.move(
             tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
+      syncDirectory();
     } catch (IOException e) {
       // The operation goes on; only a restart would forget it.
       LOG.warn("could not journal operation {}: {}", operation.name(), e.getMessage());
+    }
+  }
+
+  /** The rename itself is durable only once the directory is. */
+  private void syncDirectory() {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot open a directory for sync; the entry is written all the same.
+      LOG.debug("could not sync {}: {}", dir, e.getMessage());
     }
   }
 

@@ -25,6 +25,9 @@ public final class BackupCatalog {
   /**
    * A backup as listed: complete ones have a cluster manifest; incomplete ones only node manifests
    * or objects.
+   *
+   * @param defect why its manifests cannot be read (refused by the {@link ManifestGate}); null when
+   *     they can. Such a backup is neither restorable nor purged by a policy.
    */
   public record Listing(
       String name,
@@ -34,9 +37,10 @@ public final class BackupCatalog {
       Instant completedAt,
       int nodes,
       long files,
-      long bytes) {}
+      long bytes,
+      String defect) {}
 
-  /** Backups, newest first; incomplete ones only when asked. */
+  /** Backups, newest first; incomplete ones only when asked; unreadable ones always. */
   public List<Listing> list(boolean includeIncomplete) throws IOException {
     List<Listing> result = new ArrayList<>();
     for (String name : store.listChildren(layout.backupsPrefix())) {
@@ -45,32 +49,41 @@ public final class BackupCatalog {
       } catch (IllegalArgumentException e) {
         continue; // not ours
       }
-      ClusterManifest m = clusterManifest(name);
-      if (m != null) {
-        result.add(
-            new Listing(
-                name,
-                true,
-                m.mode(),
-                m.startedAt(),
-                m.completedAt(),
-                m.nodes().size(),
-                m.files(),
-                m.bytes()));
-      } else if (includeIncomplete) {
-        List<NodeManifest> nodes = nodeManifests(name);
-        Instant started =
-            nodes.stream().map(NodeManifest::startedAt).min(Comparator.naturalOrder()).orElse(null);
-        result.add(
-            new Listing(
-                name,
-                false,
-                nodes.isEmpty() ? null : nodes.get(0).mode(),
-                started,
-                null,
-                nodes.size(),
-                nodes.stream().mapToLong(n -> n.totals().files()).sum(),
-                nodes.stream().mapToLong(n -> n.totals().bytes()).sum()));
+      try {
+        ClusterManifest m = clusterManifest(name);
+        if (m != null) {
+          result.add(
+              new Listing(
+                  name,
+                  true,
+                  m.mode(),
+                  m.startedAt(),
+                  m.completedAt(),
+                  m.nodes().size(),
+                  m.files(),
+                  m.bytes(),
+                  null));
+        } else if (includeIncomplete) {
+          List<NodeManifest> nodes = nodeManifests(name);
+          Instant started =
+              nodes.stream()
+                  .map(NodeManifest::startedAt)
+                  .min(Comparator.naturalOrder())
+                  .orElse(null);
+          result.add(
+              new Listing(
+                  name,
+                  false,
+                  nodes.isEmpty() ? null : nodes.get(0).mode(),
+                  started,
+                  null,
+                  nodes.size(),
+                  nodes.stream().mapToLong(n -> n.totals().files()).sum(),
+                  nodes.stream().mapToLong(n -> n.totals().bytes()).sum(),
+                  null));
+        }
+      } catch (InvalidManifestException e) {
+        result.add(new Listing(name, false, null, null, null, 0, 0, 0, e.getMessage()));
       }
     }
     result.sort(
@@ -79,29 +92,51 @@ public final class BackupCatalog {
     return result;
   }
 
-  /** The cluster manifest, or null when the backup is not committed. */
+  /** The cluster manifest, or null when the backup is not committed; checked by the gate. */
   public ClusterManifest clusterManifest(String backup) throws IOException {
     try {
-      return ManifestCodec.fromJson(
-          store.get(layout.clusterManifest(backup)), ClusterManifest.class);
+      return ManifestGate.readCluster(store, layout, backup);
     } catch (NoSuchObjectException e) {
       return null;
     }
   }
 
-  public NodeManifest nodeManifest(String key) throws IOException {
-    return ManifestCodec.fromGzipJson(store.get(key), NodeManifest.class);
+  /** The node manifest of {@code hostId} in {@code backup}, checked by the gate. */
+  public NodeManifest nodeManifest(String backup, String hostId) throws IOException {
+    return ManifestGate.readNode(store, layout, backup, hostId);
   }
 
   /** Every node manifest written for {@code backup}, committed or not. */
   public List<NodeManifest> nodeManifests(String backup) throws IOException {
     List<NodeManifest> result = new ArrayList<>();
-    for (String child : store.listChildren(layout.nodeManifestsPrefix(backup))) {
-      if (child.endsWith(".json.gz")) {
-        result.add(nodeManifest(layout.nodeManifestsPrefix(backup) + child));
-      }
+    for (String host : manifestHosts(backup)) {
+      result.add(nodeManifest(backup, host));
     }
     return result;
+  }
+
+  /**
+   * The hosts with a node manifest in {@code backup}. Objects whose name is not a host id's
+   * manifest are not Kassette's and are left out.
+   */
+  public List<String> manifestHosts(String backup) throws IOException {
+    List<String> hosts = new ArrayList<>();
+    for (String child : store.listChildren(layout.nodeManifestsPrefix(backup))) {
+      String host = child.endsWith(".json.gz") ? child.substring(0, child.length() - 8) : "";
+      if (ManifestGate.isHostId(host)) {
+        hosts.add(host);
+      }
+    }
+    return hosts;
+  }
+
+  /** The backup a node's latest pointer names, or null when there is none. */
+  public String latestBackup(String hostId) throws IOException {
+    try {
+      return ManifestGate.readLatest(store, layout, hostId);
+    } catch (NoSuchObjectException e) {
+      return null;
+    }
   }
 
   /**

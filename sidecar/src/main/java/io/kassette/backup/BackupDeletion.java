@@ -34,7 +34,7 @@ public final class BackupDeletion {
 
   public Result delete(String backup) throws IOException {
     BucketLayout.requireName("name", backup);
-    List<NodeManifest> mine = catalog.nodeManifests(backup);
+    List<NodeManifest> mine = readable(backup, new ArrayList<>());
     List<ObjectInfo> own = store.list(layout.backupPrefix(backup));
     if (mine.isEmpty() && own.isEmpty()) {
       return new Result(backup, false, 0, 0);
@@ -42,6 +42,7 @@ public final class BackupDeletion {
     store.delete(List.of(layout.clusterManifest(backup)));
 
     Set<String> referencedElsewhere = new HashSet<>();
+    List<String> unreadable = new ArrayList<>();
     for (String other : store.listChildren(layout.backupsPrefix())) {
       if (other.equals(backup)) {
         continue;
@@ -51,12 +52,16 @@ public final class BackupDeletion {
       } catch (IllegalArgumentException notOurs) {
         continue;
       }
-      for (NodeManifest m : catalog.nodeManifests(other)) {
+      for (NodeManifest m : readable(other, unreadable)) {
         keys(m, referencedElsewhere);
       }
     }
     Set<String> pooled = new HashSet<>();
-    mine.forEach(m -> keys(m, pooled));
+    // What an unreadable manifest references is unknown: pooled objects then stay for a purge's
+    // sweep once every manifest reads again.
+    if (unreadable.isEmpty()) {
+      mine.forEach(m -> keys(m, pooled));
+    }
     pooled.removeIf(
         k -> referencedElsewhere.contains(k) || k.startsWith(layout.backupPrefix(backup)));
 
@@ -87,6 +92,19 @@ public final class BackupDeletion {
       store.delete(doomed.subList(i, Math.min(doomed.size(), i + BATCH)));
     }
     return new Result(backup, true, objects, bytes);
+  }
+
+  /** The node manifests of {@code backup} the gate accepts; the refused ones go to {@code bad}. */
+  private List<NodeManifest> readable(String backup, List<String> bad) throws IOException {
+    List<NodeManifest> result = new ArrayList<>();
+    for (String host : catalog.manifestHosts(backup)) {
+      try {
+        result.add(catalog.nodeManifest(backup, host));
+      } catch (InvalidManifestException e) {
+        bad.add(e.getMessage());
+      }
+    }
+    return result;
   }
 
   private static void keys(NodeManifest m, Set<String> into) {

@@ -99,6 +99,19 @@ public final class BackupPurge {
     Instant graceLine = now.minus(policy.grace());
     Map<String, List<ObjectInfo>> objects = objectsByBackup();
     List<BackupCatalog.Listing> all = catalog.list(true);
+    for (BackupCatalog.Listing l : all) {
+      if (l.defect() != null) {
+        // Its manifests may reference pooled files the sweep would take, and a tampered commit
+        // marker must not turn a good backup into an "incomplete" one that a policy deletes.
+        throw new PurgeRefusedException(
+            "purge refused: backup "
+                + l.name()
+                + " cannot be read ("
+                + l.defect()
+                + "); nothing was deleted. Delete that backup, or put its manifest back, then"
+                + " purge again");
+      }
+    }
 
     List<BackupCatalog.Listing> owned =
         all.stream()

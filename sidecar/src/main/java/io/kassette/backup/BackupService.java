@@ -82,7 +82,7 @@ public final class BackupService {
       if (committed != null) {
         requireSameOwner(committed, request);
         if (committed.nodes().stream().anyMatch(n -> n.hostId().equals(info.hostId()))) {
-          NodeManifest existing = catalog.nodeManifest(manifestKey);
+          NodeManifest existing = catalog.nodeManifest(request.backup(), info.hostId());
           // The snapshot step of this run may have left the backup's snapshot: it goes too.
           if (!request.keepSnapshot()) {
             clearQuietly(request.snapshotTag(), warnings);
@@ -117,7 +117,7 @@ public final class BackupService {
       TreeSet<String> keyspaces = new TreeSet<>();
       tables.forEach(t -> keyspaces.add(t.keyspace()));
       String schemaVersion = node.schemaVersion();
-      NodeManifest previous = previousManifest(catalog, layout, info.hostId());
+      NodeManifest previous = previousManifest(catalog, info.hostId());
       CompletableFuture<Map<String, String>> keyspaceCql =
           keyspaceDefinitions(info, keyspaces, schemaVersion, previous);
       clock.lap("describe");
@@ -611,16 +611,19 @@ public final class BackupService {
         });
   }
 
-  /** The node manifest of this node's latest backup, or null when there is none any more. */
-  private NodeManifest previousManifest(BackupCatalog catalog, BucketLayout layout, String hostId)
-      throws IOException {
+  /**
+   * The node manifest of this node's latest backup, or null when there is none any more. One the
+   * gate refuses is not trusted as a dedup hint: every file is checked and uploaded again.
+   */
+  private NodeManifest previousManifest(BackupCatalog catalog, String hostId) throws IOException {
     try {
-      Map<?, ?> pointer =
-          ManifestCodec.fromJson(store.get(layout.latestPointer(hostId)), Map.class);
-      return catalog.nodeManifest(
-          layout.nodeManifest(String.valueOf(pointer.get("backup")), hostId));
-    } catch (NoSuchObjectException | IllegalArgumentException e) {
-      return null; // no earlier backup of this node, or it was purged
+      String latest = catalog.latestBackup(hostId);
+      return latest == null ? null : catalog.nodeManifest(latest, hostId);
+    } catch (NoSuchObjectException e) {
+      return null; // purged since
+    } catch (InvalidManifestException e) {
+      LOG.warn("not using the previous backup of this node as a base: {}", e.getMessage());
+      return null;
     }
   }
 

@@ -59,7 +59,7 @@ public final class VerifyService {
       for (ClusterManifest.NodeRef ref : cluster.nodes()) {
         NodeManifest manifest;
         try {
-          manifest = catalog.nodeManifest(ref.manifestKey());
+          manifest = catalog.nodeManifest(backup, ref.hostId());
         } catch (IOException e) {
           defects.add(
               "node manifest "

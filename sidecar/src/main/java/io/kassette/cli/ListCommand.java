@@ -42,12 +42,17 @@ final class ListCommand implements Callable<Integer> {
           out.printf(
               "%-32s %-10s %-12s %-24s %5d %8d %10s%n",
               b.name(),
-              b.complete() ? "complete" : "INCOMPLETE",
+              b.defect() != null ? "UNREADABLE" : b.complete() ? "complete" : "INCOMPLETE",
               b.mode() == null ? "-" : b.mode(),
               b.startedAt() == null ? "-" : b.startedAt().toString(),
               b.nodes(),
               b.files(),
               Sizes.bytes(b.bytes()));
+        }
+        for (BackupCatalog.Listing b : backups) {
+          if (b.defect() != null) {
+            out.printf("%s: %s%n", b.name(), b.defect());
+          }
         }
       }
       out.flush();

@@ -2,6 +2,7 @@ package io.kassette.cli;
 
 import io.kassette.agent.AgentOptions;
 import io.kassette.agent.AgentServer;
+import io.kassette.agent.AllowedLocations;
 import io.kassette.agent.NodeConnector;
 import io.kassette.node.CqlSchema;
 import io.kassette.node.NodeAccess;
@@ -118,6 +119,18 @@ final class ServeCommand implements Callable<Integer> {
           "Disk a restore must leave free on the data volume (default: none beyond the margin).")
   long restoreKeepFreeMib;
 
+  @Option(
+      names = "--allowed-locations",
+      defaultValue = "${env:KASSETTE_ALLOWED_LOCATIONS}",
+      paramLabel = "LOCATION[,LOCATION...]",
+      description = {
+        "The only locations requests may name, with everything under them, e.g."
+            + " s3://backups/prod (default: $KASSETTE_ALLOWED_LOCATIONS; without either, every"
+            + " location is refused with 403).",
+        "file:// locations only when a file:// entry is listed."
+      })
+  String allowedLocations;
+
   @Override
   public Integer call() throws Exception {
     if ((tlsCert == null) != (tlsKey == null)) {
@@ -128,11 +141,22 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--http-threads must be at least 1, --max-parallel 1 to 256");
     }
+    AllowedLocations allowed;
+    try {
+      allowed = AllowedLocations.parse(allowedLocations);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Path lib = loaderLib;
     if (lib == null && System.getenv("KASSETTE_CASSANDRA_LIB") != null) {
       lib = Path.of(System.getenv("KASSETTE_CASSANDRA_LIB"));
     }
-    BulkLoader loader = lib == null ? null : new BulkLoader(lib, node.cqlEndpoint(), storagePort);
+    BulkLoader loader;
+    try {
+      loader = lib == null ? null : new BulkLoader(lib, node.cqlEndpoint(), storagePort);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     NodeConnector connector =
         new NodeConnector() {
           @Override
@@ -166,7 +190,8 @@ final class ServeCommand implements Callable<Integer> {
             maxParallel,
             StorageOptions.fromEnvironment(System.getenv()),
             Duration.ofSeconds(stopWaitSeconds),
-            restoreKeepFreeMib << 20);
+            restoreKeepFreeMib << 20,
+            allowed);
     AgentServer agent = AgentServer.start(options, connector);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

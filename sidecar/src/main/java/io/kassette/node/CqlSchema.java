@@ -21,7 +21,8 @@ import javax.net.ssl.SSLContext;
  * @param user null for no authentication
  * @param tls whether to use TLS with the JVM's default trust store
  */
-public record CqlSchema(HostPort endpoint, String user, String password, boolean tls) {
+public record CqlSchema(HostPort endpoint, String user, String password, boolean tls)
+    implements SchemaAccess {
 
   /** CREATE KEYSPACE statements of {@code keyspaces}, by keyspace name. */
   public Map<String, String> keyspaceDefinitions(
@@ -49,7 +50,7 @@ public record CqlSchema(HostPort endpoint, String user, String password, boolean
     }
   }
 
-  /** Ids of the tables that exist in {@code keyspaces}, by table. */
+  @Override
   public Map<TableRef, String> existingTables(String localDatacenter, Collection<String> keyspaces)
       throws NodeException {
     try (CqlSession session = open(localDatacenter, keyspaces)) {
@@ -83,6 +84,7 @@ public record CqlSchema(HostPort endpoint, String user, String password, boolean
   }
 
   /** Runs DDL statements in order, waiting for schema agreement after each. */
+  @Override
   public void execute(String localDatacenter, List<String> statements) throws NodeException {
     try (CqlSession session = open(localDatacenter, List.of())) {
       for (String cql : statements) {

@@ -3,14 +3,17 @@ package io.kassette.restore;
 import io.kassette.backup.BackupCatalog;
 import io.kassette.backup.BackupException;
 import io.kassette.backup.ClusterManifest;
+import io.kassette.backup.CqlScript;
+import io.kassette.backup.InvalidManifestException;
+import io.kassette.backup.ManifestGate;
 import io.kassette.backup.NodeManifest;
-import io.kassette.node.CqlSchema;
+import io.kassette.backup.SchemaGate;
 import io.kassette.node.NodeAccess;
 import io.kassette.node.NodeException;
 import io.kassette.node.NodeInfo;
+import io.kassette.node.SchemaAccess;
 import io.kassette.node.TableRef;
 import io.kassette.storage.Checksums;
-import io.kassette.storage.ObjectKeys;
 import io.kassette.storage.ObjectStore;
 import io.kassette.storage.RateLimit;
 import io.kassette.storage.TransferControl;
@@ -26,11 +29,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -41,20 +44,11 @@ import java.util.zip.CRC32C;
  * leaves a truncated table, and the staging area is removed whatever happens.
  */
 public final class RestoreService {
-  /** A manifest path Kassette restores: an SSTable component's plain file name. */
-  private static final Pattern COMPONENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,254}");
-
-  /** A legacy secondary index's SSTable component, in the index's own sub-directory. */
-  private static final Pattern INDEX_COMPONENT =
-      Pattern.compile("\\.[A-Za-z0-9_]{1,222}/[A-Za-z0-9][A-Za-z0-9_.+-]{0,254}");
-
-  private static final Pattern TABLE_ID = Pattern.compile("\\s*WITH ID = [0-9a-f-]+\\s*AND ");
-
   private final ObjectStore store;
   private final NodeAccess node;
-  private final CqlSchema cql;
+  private final SchemaAccess cql;
 
-  public RestoreService(ObjectStore store, NodeAccess node, CqlSchema cql) {
+  public RestoreService(ObjectStore store, NodeAccess node, SchemaAccess cql) {
     this.store = store;
     this.node = node;
     this.cql = cql;
@@ -91,7 +85,7 @@ public final class RestoreService {
         java.util.Set<String> wanted = request.sourceHostIds();
         for (ClusterManifest.NodeRef ref : cluster.nodes()) {
           if (wanted.isEmpty() || wanted.contains(ref.hostId())) {
-            sources.add(catalog.nodeManifest(ref.manifestKey()));
+            sources.add(catalog.nodeManifest(request.backup(), ref.hostId()));
           }
         }
         if (sources.isEmpty()) {
@@ -134,7 +128,7 @@ public final class RestoreService {
               .normalize();
       List<Download> downloads = new ArrayList<>();
       for (NodeManifest m : sources) {
-        downloads.addAll(plan(tables, targets, m, stagingBase(staging, m, load)));
+        downloads.addAll(plan(tables, targets, m, staging, stagingBase(staging, m, load)));
       }
       long bytes = downloads.stream().mapToLong(d -> d.file().size()).sum();
       progress.filesTotal.set(downloads.size());
@@ -228,7 +222,7 @@ public final class RestoreService {
           Path base = stagingBase(staging, m, load);
           for (TableRef source : tables) {
             TableRef t = targets.get(source);
-            Path dir = base.resolve(t.keyspace()).resolve(t.table());
+            Path dir = inside(staging, base.resolve(t.keyspace()).resolve(t.table()));
             if (!Files.isDirectory(dir)) {
               continue; // no SSTables of this table on that node
             }
@@ -250,6 +244,9 @@ public final class RestoreService {
       }
       progress.phase(RestoreProgress.Phase.DONE);
       return summary.apply(false);
+    } catch (InvalidManifestException e) {
+      // Read before any change: say so, the operator then knows the data is as it was.
+      throw new BackupException(e.getMessage() + "; nothing was restored", e);
     } catch (NodeException | IOException | IllegalArgumentException e) {
       throw new BackupException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
     }
@@ -269,7 +266,7 @@ public final class RestoreService {
               ? ref.hostId().equals(request.sourceHostId())
               : ref.hostId().equals(info.hostId());
       if (wanted) {
-        return catalog.nodeManifest(ref.manifestKey());
+        return catalog.nodeManifest(request.backup(), ref.hostId());
       }
     }
     if (request.sourceHostId() != null) {
@@ -282,7 +279,7 @@ public final class RestoreService {
               + hosts);
     }
     for (ClusterManifest.NodeRef ref : cluster.nodes()) {
-      NodeManifest m = catalog.nodeManifest(ref.manifestKey());
+      NodeManifest m = catalog.nodeManifest(request.backup(), ref.hostId());
       if (new HashSet<>(m.node().tokens()).equals(new HashSet<>(info.tokens()))) {
         return m;
       }
@@ -301,11 +298,16 @@ public final class RestoreService {
   }
 
   /**
-   * Every download, validated before any byte is written: keys must be safe relative keys and paths
-   * plain component names that stay inside the staging directory.
+   * Every download. The manifest passed the {@link io.kassette.backup.ManifestGate}, so names and
+   * keys are well-formed; every local path is still proven inside the staging directory before any
+   * byte is written, whatever a future manifest field might add.
    */
   private static List<Download> plan(
-      List<TableRef> tables, Map<TableRef, TableRef> targets, NodeManifest source, Path staging) {
+      List<TableRef> tables,
+      Map<TableRef, TableRef> targets,
+      NodeManifest source,
+      Path staging,
+      Path base) {
     Map<TableRef, NodeManifest.TableEntry> entries = new LinkedHashMap<>();
     source.tables().forEach(t -> entries.put(new TableRef(t.keyspace(), t.table()), t));
     List<Download> downloads = new ArrayList<>();
@@ -314,32 +316,38 @@ public final class RestoreService {
         continue;
       }
       TableRef to = targets.get(t);
-      Path tableDir = staging.resolve(to.keyspace()).resolve(to.table()).normalize();
+      Path tableDir = inside(staging, base.resolve(to.keyspace()).resolve(to.table()));
       for (NodeManifest.FileEntry f : entries.get(t).files()) {
-        if (INDEX_COMPONENT.matcher(f.path()).matches()) {
+        if (ManifestGate.INDEX_COMPONENT.matcher(f.path()).matches()) {
           continue; // secondary index SSTables: the import rebuilds the index from the data
         }
-        try {
-          ObjectKeys.requireSafe(f.key());
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              "manifest of " + t + " is unsafe: " + e.getMessage() + "; nothing was restored");
-        }
-        Path target = tableDir.resolve(f.path()).normalize();
-        if (!COMPONENT.matcher(f.path()).matches() || !target.getParent().equals(tableDir)) {
-          throw new IllegalArgumentException(
-              "manifest of "
-                  + t
-                  + " names the file '"
-                  + f.path().replaceAll("\\p{Cntrl}", "?")
-                  + "', which would be written outside "
-                  + tableDir
-                  + "; nothing was restored");
+        Path target = inside(tableDir, tableDir.resolve(f.path()));
+        if (!target.getParent().equals(tableDir)) {
+          throw outside(f.path(), tableDir);
         }
         downloads.add(new Download(t, f, target));
       }
     }
     return downloads;
+  }
+
+  /** {@code path}, normalized, once proven to lie under {@code root}. */
+  private static Path inside(Path root, Path path) {
+    Path normalized = path.toAbsolutePath().normalize();
+    if (!normalized.startsWith(root.toAbsolutePath().normalize())
+        || normalized.equals(root.toAbsolutePath().normalize())) {
+      throw outside(path.toString(), root);
+    }
+    return normalized;
+  }
+
+  private static IllegalArgumentException outside(String path, Path root) {
+    return new IllegalArgumentException(
+        "the manifest names '"
+            + ManifestGate.printable(path, 200)
+            + "', which would be written outside "
+            + root
+            + "; nothing was restored");
   }
 
   private List<String> schemaToCreate(
@@ -369,13 +377,15 @@ public final class RestoreService {
       String def = keyspaceCql.get(sourceKs);
       String override = request.replication().get(ks);
       if (override != null) {
-        ddl.add("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + override);
-      } else if (def != null) {
         ddl.add(
-            def.trim()
-                .replaceFirst(
-                    "^CREATE KEYSPACE (IF NOT EXISTS )?\"?" + Pattern.quote(sourceKs) + "\"? ",
-                    "CREATE KEYSPACE IF NOT EXISTS " + ks + " "));
+            "CREATE KEYSPACE IF NOT EXISTS "
+                + CqlScript.quote(ks)
+                + " WITH replication = "
+                + override);
+      } else if (def != null) {
+        SchemaGate.Checked c = SchemaGate.keyspace(sourceKs, def);
+        ddl.add(
+            c.statement().render(Map.of(c.keyspaceToken(), ifNotExists(c) + quote(ks)), Set.of()));
       }
     }
     List<String> mismatched = new ArrayList<>();
@@ -389,12 +399,9 @@ public final class RestoreService {
           throw new NodeException(
               "table " + to + " does not exist and the backup has no schema for it");
         }
-        for (String statement : entry.schemaCql().split(";\\s*\\n")) {
-          String cqlText = statement.trim();
-          if (!cqlText.isEmpty()) {
-            // A new id: Cassandra refuses to reuse the id of a dropped table.
-            ddl.add(renamed(TABLE_ID.matcher(cqlText).replaceFirst(" WITH "), from, to));
-          }
+        for (SchemaGate.Checked c :
+            SchemaGate.table(from.keyspace(), from.table(), entry.schemaCql())) {
+          ddl.add(forTarget(c, from, to));
         }
       } else if (from.equals(to) && !id.equals(entry.tableId())) {
         mismatched.add(to + " (backed up as " + entry.tableId() + ", now " + id + ")");
@@ -406,28 +413,95 @@ public final class RestoreService {
               + mismatched
               + "; pass --ignore-table-ids to restore into them anyway");
     }
+    requireOnlyTargets(ddl, keyspaces, new HashSet<>(targets.values()));
     return ddl;
   }
 
+  private static String quote(String name) {
+    return CqlScript.quote(name);
+  }
+
+  /** "IF NOT EXISTS " unless the statement says so already. */
+  private static String ifNotExists(SchemaGate.Checked c) {
+    CqlScript.Token before = c.statement().token(c.keyspaceToken() - 1);
+    return before != null && before.isWord("EXISTS") ? "" : "IF NOT EXISTS ";
+  }
+
   /**
-   * A schema statement of {@code from} rewritten for {@code to}; index names get the new table's
-   * name as prefix, since index names are unique per keyspace.
+   * A backed-up schema statement of {@code from} as it runs for {@code to}: the table id dropped
+   * (Cassandra refuses to reuse the id of a dropped table), names replaced token by token, index
+   * names prefixed with the new table's name (index names are unique per keyspace), types moved
+   * with their table's keyspace.
    */
-  private static String renamed(String statement, TableRef from, TableRef to) {
-    if (from.equals(to)) {
-      return statement;
+  private static String forTarget(SchemaGate.Checked c, TableRef from, TableRef to) {
+    Map<Integer, String> replaced = new java.util.HashMap<>();
+    Set<Integer> deleted = new HashSet<>();
+    List<CqlScript.Token> tokens = c.statement().tokens();
+    if (c.kind() == SchemaGate.Kind.CREATE_TABLE || c.kind() == SchemaGate.Kind.CREATE_VIEW) {
+      // Only among the options: a view's WHERE clause may compare a column named id.
+      int options = tokens.size();
+      for (int i = 0, depth = 0; i < tokens.size(); i++) {
+        CqlScript.Token t = tokens.get(i);
+        depth += t.isSymbol('(') ? 1 : t.isSymbol(')') ? -1 : 0;
+        if (depth == 0 && t.isWord("WITH")) {
+          options = i;
+          break;
+        }
+      }
+      for (int i = options + 1; i + 2 < tokens.size(); i++) {
+        CqlScript.Token before = tokens.get(i - 1);
+        if (tokens.get(i).isWord("ID")
+            && tokens.get(i + 1).isSymbol('=')
+            && (before.isWord("WITH") || before.isWord("AND"))) {
+          boolean andFollows = i + 3 < tokens.size() && tokens.get(i + 3).isWord("AND");
+          int first = before.isWord("WITH") && andFollows ? i : i - 1;
+          int last = before.isWord("WITH") && andFollows ? i + 3 : i + 2;
+          for (int d = first; d <= last; d++) {
+            deleted.add(d);
+          }
+          break;
+        }
+      }
     }
-    String name =
-        "\"?"
-            + Pattern.quote(from.keyspace())
-            + "\"?\\.\"?"
-            + Pattern.quote(from.table())
-            + "\"?(?=[\\s(])";
-    return statement
-        .replaceAll(name, to.keyspace() + "." + to.table())
-        .replaceFirst(
-            "^CREATE (CUSTOM )?INDEX (IF NOT EXISTS )?\"?(\\w+)\"? ON",
-            "CREATE $1INDEX IF NOT EXISTS " + to.table() + "_$3 ON");
+    if (!from.equals(to)) {
+      switch (c.kind()) {
+        case CREATE_TYPE -> replaced.put(c.keyspaceToken(), quote(to.keyspace()));
+        case CREATE_KEYSPACE -> {}
+        default -> {
+          replaced.put(c.keyspaceToken(), quote(to.keyspace()));
+          replaced.put(c.nameToken(), quote(to.table()));
+          if (c.indexNameToken() >= 0) {
+            String index = tokens.get(c.indexNameToken()).name();
+            replaced.put(c.indexNameToken(), quote(to.table() + "_" + index));
+          }
+        }
+      }
+    }
+    return c.statement().render(replaced, deleted);
+  }
+
+  /**
+   * The last check on the exact text about to run: each statement is one that {@link SchemaGate}
+   * passes, and creates or alters only the keyspaces and tables this restore targets.
+   */
+  private static void requireOnlyTargets(
+      List<String> ddl, java.util.Set<String> keyspaces, java.util.Set<TableRef> tables) {
+    for (String statement : ddl) {
+      List<CqlScript.Statement> parsed = CqlScript.parse(statement);
+      SchemaGate.Checked c = parsed.size() == 1 ? SchemaGate.check(parsed.get(0)) : null;
+      boolean ok =
+          c != null
+              && switch (c.kind()) {
+                case CREATE_KEYSPACE, CREATE_TYPE -> keyspaces.contains(c.keyspace());
+                default -> tables.contains(new TableRef(c.keyspace(), c.name()));
+              };
+      if (!ok) {
+        throw new IllegalArgumentException(
+            "schema statement '"
+                + ManifestGate.printable(statement, 200)
+                + "' creates something this restore does not target; nothing was changed");
+      }
+    }
   }
 
   /** Load mode stages each source node apart: the loader streams one node's SSTables at a time. */
@@ -543,21 +617,25 @@ public final class RestoreService {
     try (InputStream in = store.open(d.file().key());
         OutputStream out = Files.newOutputStream(partial)) {
       for (int n; (n = in.read(buffer)) >= 0; ) {
+        size += n;
+        if (size > d.file().size()) {
+          break; // longer than the manifest says: corrupt, and never more disk than planned
+        }
         control.pass(n);
         crc.update(buffer, 0, n);
         out.write(buffer, 0, n);
-        size += n;
       }
     }
     String actual = Checksums.hex(crc);
     if (size != d.file().size() || !actual.equals(d.file().crc32c())) {
+      Files.deleteIfExists(partial);
       throw new IOException(
           "object "
               + store.location().describe(d.file().key())
               + " of "
               + d.table()
               + " is corrupt: "
-              + size
+              + (size > d.file().size() ? "more than " + d.file().size() : String.valueOf(size))
               + " bytes with CRC32C "
               + actual
               + ", the manifest says "

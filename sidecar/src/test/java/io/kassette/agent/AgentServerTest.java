@@ -93,7 +93,8 @@ class AgentServerTest {
                 16,
                 StorageOptions.defaults(),
                 Duration.ofSeconds(10),
-                0),
+                0,
+                io.kassette.agent.AllowedLocations.of("file:///", "s3://agent")),
             NO_NODE);
     return agent;
   }

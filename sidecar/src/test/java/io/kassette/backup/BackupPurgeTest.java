@@ -73,7 +73,8 @@ class BackupPurgeTest {
       if (store.stat(key).isEmpty()) {
         store.put(key, s.getBytes(StandardCharsets.UTF_8));
       }
-      files.add(new NodeManifest.FileEntry(s + "/Data.db", key, s.length(), "00000000"));
+      files.add(
+          new NodeManifest.FileEntry("nb-" + s + "-big-Data.db", key, s.length(), "00000000"));
     }
     Instant at = NOW.minus(Duration.ofHours(hoursAgo));
     NodeManifest m =
@@ -87,9 +88,17 @@ class BackupPurgeTest {
             at,
             at.plusSeconds(60),
             "v1",
-            Map.of("app", "CREATE KEYSPACE app ..."),
+            Map.of(
+                "app",
+                "CREATE KEYSPACE app WITH replication = {'class': 'SimpleStrategy',"
+                    + " 'replication_factor': '1'};"),
             List.of(
-                new NodeManifest.TableEntry("app", "t", "0001", "CREATE TABLE app.t ...", files)),
+                new NodeManifest.TableEntry(
+                    "app",
+                    "t",
+                    "00000000000000000000000000000001",
+                    "CREATE TABLE app.t (id int PRIMARY KEY);",
+                    files)),
             new NodeManifest.Totals(files.size(), 0, 0, 0, 0, 0));
     store.put(layout.nodeManifest(name, host), ManifestCodec.gzipJson(m));
     store.put(layout.latestPointer(host), ManifestCodec.json(Map.of("backup", name)));

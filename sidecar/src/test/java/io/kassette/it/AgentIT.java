@@ -136,7 +136,9 @@ class AgentIT {
         "--state-dir",
         tmp.resolve(stateDir).toString(),
         "--stop-wait",
-        "30");
+        "30",
+        "--allowed-locations",
+        "s3://agent");
   }
 
   static void insertEvents(int from, int rows, int size) throws InterruptedException {
@@ -250,6 +252,56 @@ class AgentIT {
       b.header("Authorization", auth);
     }
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void onlyAllowedLocationsAreTouchedAndByDefaultNone() throws Exception {
+    SidecarException outside =
+        catchThrowableOfType(
+            SidecarException.class,
+            () ->
+                client.startBackup(
+                    BackupOperationRequest.of("elsewhere-1", "s3://agent-other/x", CLUSTER)));
+    assertThat(outside.status()).isEqualTo(403);
+    assertThat(outside.getMessage())
+        .contains("s3://agent-other/x is not allowed")
+        .contains("--allowed-locations");
+    SidecarException sibling =
+        catchThrowableOfType(
+            SidecarException.class, () -> client.backups("s3://agentx/y", CLUSTER, false));
+    assertThat(sibling.status()).as("a prefix by whole segments only").isEqualTo(403);
+    SidecarException file =
+        catchThrowableOfType(
+            SidecarException.class,
+            () -> client.backups("file://" + tmp.resolve("bucket"), CLUSTER, false));
+    assertThat(file.status()).isEqualTo(403);
+    assertThat(file.getMessage()).contains("only a file:// entry allows a file:// location");
+
+    // As deployed with no setting at all: nothing is allowed until someone names the bucket.
+    try (AgentProcess bare =
+        AgentProcess.start(
+            tmp.resolve("agent-logs"),
+            env,
+            "--token-file",
+            tokenFile.toString(),
+            "--jmx",
+            cassandra.jmxAddress(),
+            "--cql",
+            cassandra.cqlAddress(),
+            "--state-dir",
+            tmp.resolve("state-bare").toString())) {
+      SidecarException none =
+          catchThrowableOfType(
+              SidecarException.class,
+              () ->
+                  bare.client(token)
+                      .startBackup(BackupOperationRequest.of("any-1", location("any"), CLUSTER)));
+      assertThat(none.status()).isEqualTo(403);
+      assertThat(none.getMessage()).contains("it allows none yet");
+      try (ObjectStore any = store("any")) {
+        assertThat(any.list("")).as("nothing written").isEmpty();
+      }
+    }
   }
 
   @Test

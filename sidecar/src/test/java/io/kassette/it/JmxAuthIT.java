@@ -74,6 +74,9 @@ class JmxAuthIT {
                 good.toString()));
     assertThat(ok.exit()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("backup b1 of node").contains("complete");
+    assertThat(ok.out() + ok.err())
+        .as("the password is never printed")
+        .doesNotContain("s3cret-jmx-pass");
 
     for (String[] wrong :
         List.of(
@@ -92,7 +95,8 @@ class JmxAuthIT {
           .singleElement()
           .asString()
           .contains("Cassandra JMX at " + cassandra.jmxAddress() + " refused the credentials")
-          .doesNotContain("not-it");
+          .doesNotContain("not-it")
+          .doesNotContain("s3cret-jmx-pass");
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kassette.backup.BucketLayout;
 import io.kassette.backup.ManifestCodec;
 import io.kassette.backup.NodeManifest;
@@ -226,44 +227,168 @@ class RestoreIT {
     assertThat(cql.execute("SELECT id FROM gone.a WHERE tag = 'tag-1'").all()).isNotEmpty();
   }
 
-  @Test
-  void aHostileManifestIsRefusedBeforeAnyByteIsWritten() throws Exception {
-    createAndFill("evil", 50);
-    ok(cli.run(args("backup", "evil", "b1", "--keyspaces", "evil")));
-    String before = contents("evil", "a");
+  // ---- A tampered bucket: one test per class of attack, each on the real node -----------------
+
+  /**
+   * A backup of keyspace {@code ks} whose manifest {@code tamper} then changes as an attacker with
+   * write access to the bucket would; the restore must refuse it before any change (nothing
+   * downloaded, nothing truncated, no statement run), naming the field.
+   */
+  void refusedAfterTampering(
+      String ks,
+      java.util.function.Consumer<ObjectNode> tamperNode,
+      java.util.function.Consumer<ObjectNode> tamperCluster,
+      List<String> restoreArgs,
+      String field)
+      throws Exception {
+    refusedAfterTampering(ks, tamperNode, tamperCluster, restoreArgs, field, false);
+  }
+
+  /**
+   * With {@code dropKeyspace}, the keyspace is dropped before the restore, so that a restore that
+   * went ahead would run the (tampered) schema statements to create it again.
+   */
+  void refusedAfterTampering(
+      String ks,
+      java.util.function.Consumer<ObjectNode> tamperNode,
+      java.util.function.Consumer<ObjectNode> tamperCluster,
+      List<String> restoreArgs,
+      String field,
+      boolean dropKeyspace)
+      throws Exception {
+    createAndFill(ks, 50);
+    createAndFill(ks + "_victim", 5);
+    ok(cli.run(args("backup", ks, "b1", "--keyspaces", ks)));
+    insert(ks, "a", 50, 60);
+    String before = contents(ks, "a");
+    String victim = contents(ks + "_victim", "a");
     try (ObjectStore store =
         ObjectStores.open(StorageLocation.parse(location), StorageOptions.defaults())) {
-      String key = new BucketLayout("evil").nodeManifest("b1", hostId);
-      NodeManifest m = ManifestCodec.fromGzipJson(store.get(key), NodeManifest.class);
-      List<NodeManifest.TableEntry> tables = new ArrayList<>(m.tables());
-      NodeManifest.TableEntry t = tables.get(0);
-      List<NodeManifest.FileEntry> files = new ArrayList<>(t.files());
-      NodeManifest.FileEntry f = files.get(files.size() - 1);
-      files.add(new NodeManifest.FileEntry("../../../../etc/x", f.key(), f.size(), f.crc32c()));
-      tables.set(
-          0,
-          new NodeManifest.TableEntry(t.keyspace(), t.table(), t.tableId(), t.schemaCql(), files));
-      store.put(
-          key,
-          ManifestCodec.gzipJson(
-              new NodeManifest(
-                  m.format(),
-                  m.backup(),
-                  m.cluster(),
-                  m.mode(),
-                  m.node(),
-                  m.startedAt(),
-                  m.completedAt(),
-                  m.schemaVersion(),
-                  m.keyspaces(),
-                  tables,
-                  m.totals())));
+      BucketLayout layout = new BucketLayout(ks);
+      String nodeKey = layout.nodeManifest("b1", hostId);
+      ObjectNode node = ManifestCodec.fromGzipJson(store.get(nodeKey), ObjectNode.class);
+      tamperNode.accept(node);
+      store.put(nodeKey, ManifestCodec.gzipJson(node));
+      String clusterKey = layout.clusterManifest("b1");
+      ObjectNode cluster = ManifestCodec.fromJson(store.get(clusterKey), ObjectNode.class);
+      tamperCluster.accept(cluster);
+      store.put(clusterKey, ManifestCodec.json(cluster));
     }
-    var restore = cli.run(args("restore", "evil", "b1", "--truncate"));
-    assertThat(restore.exit()).isEqualTo(1);
-    assertThat(restore.err()).contains("../../../../etc/x").contains("nothing was restored");
-    assertThat(stagingLeft()).isEmpty();
-    assertThat(contents("evil", "a")).isEqualTo(before); // not truncated
+    if (dropKeyspace) {
+      cql.execute("DROP KEYSPACE " + ks);
+    }
+    var result = cli.run(args("restore", ks, "b1", restoreArgs.toArray(String[]::new)));
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.err())
+        .contains("is invalid: " + field)
+        .contains("nothing was restored")
+        .doesNotContain("at io.kassette"); // an answer, not a stack trace
+    assertThat(stagingLeft()).as("nothing downloaded").isEmpty();
+    assertThat(Files.exists(tmp.resolve("escaped"))).as("nothing outside staging").isFalse();
+    if (dropKeyspace) {
+      cql.refreshSchema();
+      assertThat(cql.getMetadata().getKeyspace(ks)).as("no CREATE ran").isEmpty();
+    } else {
+      assertThat(contents(ks, "a")).as("not truncated, nothing imported").isEqualTo(before);
+    }
+    assertThat(contents(ks + "_victim", "a")).as("no statement ran").isEqualTo(victim);
+    cql.refreshSchema();
+    assertThat(cql.getMetadata().getKeyspace(ks + "_victim")).isPresent();
+    assertThat(cql.getMetadata().getKeyspace(ks + "_x")).isEmpty();
+  }
+
+  static ObjectNode firstTable(ObjectNode manifest) {
+    return (ObjectNode) manifest.withArray("tables").get(0);
+  }
+
+  @Test
+  void aFilePathThatClimbsOutOfStagingIsRefused() throws Exception {
+    String escape = "../../../../../" + tmp.getFileName() + "/escaped";
+    refusedAfterTampering(
+        "hostile_path",
+        m -> ((ObjectNode) firstTable(m).withArray("files").get(0)).put("path", escape),
+        c -> {},
+        List.of("--truncate"),
+        "tables[0].files[0].path");
+  }
+
+  @Test
+  void aTableNameThatIsAPathIsRefused() throws Exception {
+    refusedAfterTampering(
+        "hostile_table",
+        m -> firstTable(m).put("table", "../../../escaped"),
+        c -> {},
+        List.of("--truncate"),
+        "tables[0].table");
+  }
+
+  @Test
+  void aKeyspaceNameWithCqlInItIsRefused() throws Exception {
+    refusedAfterTampering(
+        "hostile_ksname",
+        m -> firstTable(m).put("keyspace", "hostile_ksname\"; DROP KEYSPACE hostile_ksname_victim"),
+        c -> {},
+        List.of(),
+        "tables[0].keyspace",
+        true);
+  }
+
+  @Test
+  void aLoadModeHostIdThatIsAPathIsRefused() throws Exception {
+    refusedAfterTampering(
+        "hostile_host",
+        m -> {},
+        c -> ((ObjectNode) c.withArray("nodes").get(0)).put("hostId", "../../../../escaped"),
+        List.of("--mode", "load", "--loader-lib", CassandraNode.cassandraLib().toString()),
+        "nodes[0].hostId");
+  }
+
+  @Test
+  void aStatementAppendedToAKeyspaceSchemaIsRefusedAndNothingRuns() throws Exception {
+    refusedAfterTampering(
+        "hostile_ddl",
+        m -> {
+          ObjectNode keyspaces = (ObjectNode) m.get("keyspaces");
+          String cql = keyspaces.get("hostile_ddl").asText();
+          keyspaces.put(
+              "hostile_ddl",
+              cql
+                  + "\nDROP KEYSPACE hostile_ddl_victim;"
+                  + "\nCREATE KEYSPACE hostile_ddl_x WITH replication ="
+                  + " {'class':'SimpleStrategy','replication_factor':1};");
+        },
+        c -> {},
+        List.of(),
+        "keyspaces.hostile_ddl",
+        true);
+  }
+
+  @Test
+  void aTableSchemaThatCreatesSomethingElseIsRefused() throws Exception {
+    refusedAfterTampering(
+        "hostile_tddl",
+        m ->
+            firstTable(m)
+                .put(
+                    "schemaCql",
+                    "CREATE TABLE hostile_tddl_x.a (id int PRIMARY KEY);"
+                        + "\nALTER ROLE cassandra WITH PASSWORD = 'owned';"),
+        c -> {},
+        List.of(),
+        "tables[0].schemaCql",
+        true);
+  }
+
+  @Test
+  void anObjectKeyOfAnotherClusterIsRefused() throws Exception {
+    refusedAfterTampering(
+        "hostile_key",
+        m ->
+            ((ObjectNode) firstTable(m).withArray("files").get(0))
+                .put("key", "kassette/v1/restore-it-other/sstables/x/Data.db"),
+        c -> {},
+        List.of(),
+        "tables[0].files[0].key");
   }
 
   @Test
