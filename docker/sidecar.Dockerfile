@@ -6,7 +6,11 @@ FROM eclipse-temurin:17-jre-jammy
 RUN groupadd --system --gid 999 cassandra \
  && useradd --system --uid 999 --gid cassandra --home-dir /opt/kassette --shell /usr/sbin/nologin cassandra
 COPY sidecar/target/kassette-sidecar.jar /opt/kassette/kassette-sidecar.jar
+COPY sidecar/target/kassette-sidecar-sbom.json /opt/kassette/sbom.cdx.json
 USER 999:999
 EXPOSE 8090
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/kassette/kassette-sidecar.jar"]
+# Memory flags in JAVA_TOOL_OPTIONS, not on the command line (which would win over it): a pod
+# that also runs the bulk loader's child JVM lowers the agent's share there.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["java", "-jar", "/opt/kassette/kassette-sidecar.jar"]
 CMD ["serve"]

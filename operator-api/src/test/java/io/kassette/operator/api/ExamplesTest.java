@@ -118,7 +118,11 @@ class ExamplesTest {
           sidecars++;
           String what = file + " kassette container";
           assertThat(c.path("image").asText()).as(what).contains("kassette-sidecar");
-          assertThat(c.path("args").toString()).as(what).contains("serve").contains("--token-file");
+          assertThat(c.path("args").toString())
+              .as(what)
+              .contains("serve")
+              .contains("--token-file")
+              .contains("--allowed-locations=");
           assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true))
               .as(what + " allowPrivilegeEscalation")
               .isFalse();
