@@ -97,9 +97,7 @@ class ManifestGatePropertyTest {
   @Property(tries = 600)
   void everyHostileFieldValueIsRefusedNamingTheField(@ForAll("mutations") Mutation m)
       throws IOException {
-    ObjectNode tampered = valid.deepCopy();
-    String expectedField = apply(tampered, m);
-    BackupFixture.replaceNodeManifest(store, tampered);
+    String expectedField = writeTampered(m);
 
     Throwable refused = catchThrowable(ManifestGatePropertyTest::read);
 
@@ -121,9 +119,7 @@ class ManifestGatePropertyTest {
   @Property(tries = 200)
   void aRestoreOfAnyHostileManifestChangesNothing(@ForAll("mutations") Mutation m)
       throws Exception {
-    ObjectNode tampered = valid.deepCopy();
-    String expectedField = apply(tampered, m);
-    BackupFixture.replaceNodeManifest(store, tampered);
+    String expectedField = writeTampered(m);
     RecordingNode node = new RecordingNode(dir.resolve("node-" + System.nanoTime()));
 
     Throwable refused =
@@ -454,6 +450,16 @@ class ManifestGatePropertyTest {
             Arbitraries.of(
                 "%s; %s;", "%s\n%s", "%s -- \n; %s", "%2$s; %1$s", "%s /* */ ; %s", "%2$s"))
         .as((stmt, shape) -> String.format(shape, original.strip().replaceAll(";$", ""), stmt));
+  }
+
+  /**
+   * The valid manifest with the mutation, in the bucket; returns the field it must be refused for.
+   */
+  private static String writeTampered(Mutation m) throws IOException {
+    ObjectNode tampered = valid.deepCopy();
+    String field = apply(tampered, m);
+    BackupFixture.replaceNodeManifest(store, tampered);
+    return field;
   }
 
   /** Sets the mutation's value; returns the field the gate must name. */

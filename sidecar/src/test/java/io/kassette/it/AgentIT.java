@@ -124,21 +124,24 @@ class AgentIT {
   }
 
   static AgentProcess startAgent(String stateDir) throws Exception {
-    return AgentProcess.start(
-        tmp.resolve("agent-logs"),
-        env,
-        "--token-file",
-        tokenFile.toString(),
-        "--jmx",
-        cassandra.jmxAddress(),
-        "--cql",
-        cassandra.cqlAddress(),
-        "--state-dir",
-        tmp.resolve(stateDir).toString(),
-        "--stop-wait",
-        "30",
-        "--allowed-locations",
-        "s3://agent");
+    return startAgentWith(stateDir, "--stop-wait", "30", "--allowed-locations", "s3://agent");
+  }
+
+  /** An agent before this node with only the settings every agent needs, and {@code more}. */
+  static AgentProcess startAgentWith(String stateDir, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--token-file",
+                tokenFile.toString(),
+                "--jmx",
+                cassandra.jmxAddress(),
+                "--cql",
+                cassandra.cqlAddress(),
+                "--state-dir",
+                tmp.resolve(stateDir).toString()));
+    args.addAll(List.of(more));
+    return AgentProcess.start(tmp.resolve("agent-logs"), env, args.toArray(String[]::new));
   }
 
   static void insertEvents(int from, int rows, int size) throws InterruptedException {
@@ -278,18 +281,7 @@ class AgentIT {
     assertThat(file.getMessage()).contains("only a file:// entry allows a file:// location");
 
     // As deployed with no setting at all: nothing is allowed until someone names the bucket.
-    try (AgentProcess bare =
-        AgentProcess.start(
-            tmp.resolve("agent-logs"),
-            env,
-            "--token-file",
-            tokenFile.toString(),
-            "--jmx",
-            cassandra.jmxAddress(),
-            "--cql",
-            cassandra.cqlAddress(),
-            "--state-dir",
-            tmp.resolve("state-bare").toString())) {
+    try (AgentProcess bare = startAgentWith("state-bare")) {
       SidecarException none =
           catchThrowableOfType(
               SidecarException.class,
