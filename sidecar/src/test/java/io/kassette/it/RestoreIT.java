@@ -182,7 +182,8 @@ class RestoreIT {
     ok(restore);
     assertThat(restore.out())
         .contains("src.a -> copy.a2")
-        .contains("created: CREATE KEYSPACE IF NOT EXISTS copy");
+        .contains("created: CREATE KEYSPACE IF NOT EXISTS \"copy\"")
+        .contains("created: CREATE INDEX IF NOT EXISTS \"a2_src_a_by_tag\" ON \"copy\".\"a2\"");
     cql.refreshSchema();
     assertThat(contents("copy", "a2")).isEqualTo(a);
     assertThat(contents("src", "a")).isEqualTo(a); // the original is untouched
