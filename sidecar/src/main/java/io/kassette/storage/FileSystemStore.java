@@ -41,8 +41,26 @@ final class FileSystemStore implements ObjectStore {
     return location;
   }
 
-  private Path path(String key) {
-    return root.resolve(ObjectKeys.requireSafe(key));
+  private Path path(String key) throws IOException {
+    return noLinks(root.resolve(ObjectKeys.requireSafe(key)));
+  }
+
+  /**
+   * {@code p}, once no directory or file between the root and it is a symbolic link: whoever can
+   * write into the store's directory must not make a backup, restore or purge read or write through
+   * it elsewhere (the data directory, another bucket).
+   */
+  private Path noLinks(Path p) throws IOException {
+    Path at = root;
+    for (Path part : root.relativize(p)) {
+      at = at.resolve(part);
+      if (Files.isSymbolicLink(at)) {
+        throw new IOException(
+            location.describe(root.relativize(at).toString())
+                + " is a symbolic link: a file:// store follows none");
+      }
+    }
+    return p;
   }
 
   @Override
@@ -138,7 +156,9 @@ final class FileSystemStore implements ObjectStore {
     // Walk from the deepest directory the prefix names, then filter by the full prefix.
     int slash = prefix.lastIndexOf('/');
     Path start =
-        slash < 0 ? root : root.resolve(ObjectKeys.requireSafe(prefix.substring(0, slash)));
+        slash < 0
+            ? root
+            : noLinks(root.resolve(ObjectKeys.requireSafe(prefix.substring(0, slash))));
     List<ObjectInfo> result = new ArrayList<>();
     if (!Files.isDirectory(start)) {
       return result;
@@ -151,7 +171,9 @@ final class FileSystemStore implements ObjectStore {
         }
         BasicFileAttributes attrs;
         try {
-          attrs = Files.readAttributes(p, BasicFileAttributes.class);
+          attrs =
+              Files.readAttributes(
+                  p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
           continue; // deleted while walking
         }
@@ -168,7 +190,8 @@ final class FileSystemStore implements ObjectStore {
   @Override
   public List<String> listChildren(String prefix) throws IOException {
     TreeSet<String> children = new TreeSet<>();
-    Path dir = prefix.isEmpty() ? root : root.resolve(ObjectKeys.requireSafe(stripSlash(prefix)));
+    Path dir =
+        prefix.isEmpty() ? root : noLinks(root.resolve(ObjectKeys.requireSafe(stripSlash(prefix))));
     if (!Files.isDirectory(dir)) {
       return List.of();
     }

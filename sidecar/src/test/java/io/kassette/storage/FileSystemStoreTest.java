@@ -35,4 +35,21 @@ class FileSystemStoreTest extends ObjectStoreContract {
           .containsExactly("b");
     }
   }
+
+  @Test
+  void aSymbolicLinkInTheStoreIsNeitherFollowedNorListed() throws Exception {
+    Path elsewhere = Files.createDirectories(tmp.resolve("data-directory"));
+    Files.writeString(elsewhere.resolve("victim"), "data");
+    store.put("ok/a", new byte[] {1});
+    Files.createSymbolicLink(tmp.resolve("bucket/prefix/linked"), elsewhere);
+    assertThatThrownBy(() -> store.get("linked/victim"))
+        .hasMessageContaining("linked is a symbolic link");
+    assertThatThrownBy(() -> store.put("linked/new", new byte[] {1}))
+        .hasMessageContaining("symbolic link");
+    assertThatThrownBy(() -> store.delete(java.util.List.of("linked/victim")))
+        .hasMessageContaining("symbolic link");
+    assertThat(store.list("")).extracting(ObjectInfo::key).containsExactly("ok/a");
+    assertThat(elsewhere.resolve("victim")).hasContent("data");
+    assertThat(elsewhere.resolve("new")).doesNotExist();
+  }
 }
