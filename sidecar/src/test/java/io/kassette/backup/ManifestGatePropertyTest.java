@@ -160,6 +160,54 @@ class ManifestGatePropertyTest {
     assertThat(node.calls).anyMatch(c -> c.startsWith("import app.users"));
   }
 
+  @Example
+  void aMaterializedViewIsNotRenamedAwayFromItsBaseTable() throws Exception {
+    ObjectNode withView = valid.deepCopy();
+    ObjectNode view = ((ObjectNode) withView.withArray("tables").get(0)).deepCopy();
+    view.put("table", "by_name");
+    view.put("tableId", "3d58a712aa6a33a3c8bab3effad4ffcf");
+    view.put(
+        "schemaCql",
+        "CREATE MATERIALIZED VIEW app.by_name AS SELECT * FROM app.users"
+            + " WHERE name IS NOT NULL AND id IS NOT NULL PRIMARY KEY (name, id);");
+    view.putArray("files");
+    withView.withArray("tables").add(view);
+    BackupFixture.replaceNodeManifest(store, withView);
+    RecordingNode node = new RecordingNode(dir.resolve("node-view"));
+    io.kassette.restore.RestoreRequest plain = restoreRequest();
+    io.kassette.restore.RestoreRequest renamed =
+        new io.kassette.restore.RestoreRequest(
+            plain.cluster(),
+            plain.backup(),
+            Selection.parse("app.by_name"),
+            false,
+            null,
+            2,
+            0,
+            false,
+            null,
+            false,
+            plain.mode(),
+            null,
+            Map.of(
+                new io.kassette.node.TableRef("app", "by_name"),
+                new io.kassette.node.TableRef("copy", "by_name")),
+            Map.of(),
+            plain.step(),
+            0);
+
+    Throwable refused =
+        catchThrowable(
+            () ->
+                new io.kassette.restore.RestoreService(store, node, node)
+                    .run(renamed, new io.kassette.restore.RestoreProgress()));
+
+    assertThat(refused)
+        .hasMessageContaining("app.by_name is a materialized view")
+        .hasMessageContaining("nothing was restored");
+    assertThat(node.calls).isEmpty();
+  }
+
   private static io.kassette.restore.RestoreRequest restoreRequest() {
     return new io.kassette.restore.RestoreRequest(
         BackupFixture.CLUSTER,
