@@ -81,6 +81,14 @@ class AgentServerTest {
       };
 
   AgentServer start(Path tokenFile, Path cert, Path key) throws Exception {
+    return start(tokenFile, cert, key, AllowedLocations.of("file:///", "s3://agent"));
+  }
+
+  AgentServer start(Path tokenFile, Path cert, Path key, AllowedLocations allowed)
+      throws Exception {
+    if (agent != null) {
+      agent.close();
+    }
     agent =
         AgentServer.start(
             new AgentOptions(
@@ -94,7 +102,7 @@ class AgentServerTest {
                 StorageOptions.defaults(),
                 Duration.ofSeconds(10),
                 0,
-                io.kassette.agent.AllowedLocations.of("file:///", "s3://agent")),
+                allowed),
             NO_NODE);
     return agent;
   }
@@ -161,6 +169,76 @@ class AgentServerTest {
             "{\"name\":\"b1\",\"cluster\":\"c1\",\"location\":\"file:///tmp/x\",\"mode\":\"partial\"}");
     assertThat(glob.statusCode()).isEqualTo(400);
     assertThat(glob.body()).contains("\"field\":\"mode\"").contains("differential or full");
+  }
+
+  @Test
+  void everyRouteThatNamesALocationRefusesOneOutsideTheAllowList() throws Exception {
+    start(token(TOKEN), null, null);
+    String outside = "s3://agent-other/x";
+    String q = "?location=" + outside + "&cluster=c1";
+    List<HttpResponse<String>> answers =
+        List.of(
+            send(
+                "POST",
+                "/v1/backup-operations",
+                TOKEN,
+                "{\"name\":\"b-1\",\"backup\":\"b1\",\"location\":\""
+                    + outside
+                    + "\",\"cluster\":\"c1\"}"),
+            send(
+                "POST",
+                "/v1/restore-operations",
+                TOKEN,
+                "{\"name\":\"r-1\",\"backup\":\"b1\",\"location\":\""
+                    + outside
+                    + "\",\"cluster\":\"c1\"}"),
+            send(
+                "POST",
+                "/v1/purge",
+                TOKEN,
+                "{\"location\":\"" + outside + "\",\"cluster\":\"c1\",\"keepLast\":2}"),
+            send(
+                "POST",
+                "/v1/purge-operations",
+                TOKEN,
+                "{\"name\":\"p-1\",\"location\":\""
+                    + outside
+                    + "\",\"cluster\":\"c1\",\"keepLast\":2}"),
+            send("GET", "/v1/backups" + q, TOKEN, null),
+            send("DELETE", "/v1/backups/b1" + q, TOKEN, null),
+            send(
+                "POST",
+                "/v1/backups/b1/commit",
+                TOKEN,
+                "{\"location\":\"" + outside + "\",\"cluster\":\"c1\",\"hostIds\":[]}"));
+    assertThat(answers)
+        .allSatisfy(
+            a -> {
+              assertThat(a.statusCode()).as(a.request() + " " + a.body()).isEqualTo(403);
+              assertThat(a.body())
+                  .contains("\"field\":\"location\"")
+                  .contains("s3://agent-other/x is not allowed");
+            });
+    // The normalised path decides: a file:// location that climbs out of an allowed one does not
+    // get in, and neither does a sibling that merely shares the prefix's characters.
+    start(token(TOKEN), null, null, AllowedLocations.of("file://" + tmp.resolve("bucket")));
+    for (String sneaky :
+        List.of(
+            "file://" + tmp.resolve("bucket") + "/../elsewhere",
+            "file://" + tmp.resolve("bucket-2"),
+            "s3://bucket/x")) {
+      HttpResponse<String> a =
+          send("GET", "/v1/backups?cluster=c1&location=" + sneaky, TOKEN, null);
+      assertThat(a.statusCode()).as(sneaky + " " + a.body()).isEqualTo(403);
+    }
+    assertThat(
+            send(
+                    "GET",
+                    "/v1/backups?cluster=c1&location=file://" + tmp.resolve("bucket/prod"),
+                    TOKEN,
+                    null)
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
