@@ -31,7 +31,6 @@ import io.kassette.backup.BackupPurge;
 import io.kassette.backup.BackupService;
 import io.kassette.backup.BucketLayout;
 import io.kassette.backup.ClusterManifest;
-import io.kassette.backup.NodeManifest;
 import io.kassette.backup.Selection;
 import io.kassette.node.NodeAccess;
 import io.kassette.node.NodeException;
@@ -661,10 +660,8 @@ public final class AgentServer implements AutoCloseable {
       BackupCatalog catalog = new BackupCatalog(store, request.cluster());
       ClusterManifest manifest = catalog.clusterManifest(backup);
       if (manifest == null) {
-        TreeSet<String> present = new TreeSet<>();
-        for (NodeManifest n : catalog.nodeManifests(backup)) {
-          present.add(n.node().hostId());
-        }
+        // Listed, not read: the commit below reads (and validates) every node manifest once.
+        TreeSet<String> present = new TreeSet<>(catalog.manifestHosts(backup));
         TreeSet<String> missing = new TreeSet<>(request.hostIds());
         missing.removeAll(present);
         if (!missing.isEmpty()) {

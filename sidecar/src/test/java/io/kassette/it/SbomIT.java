@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The build ships a CycloneDX SBOM beside the jar (after {@code package}, so an IT): it names the
- * jar and lists, with versions and package URLs, what the shaded jar carries.
+ * jar and lists, with versions and package URLs, its runtime dependency graph (what the shaded jar
+ * carries).
  */
 class SbomIT {
   @Test
