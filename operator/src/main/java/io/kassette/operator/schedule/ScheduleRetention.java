@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -247,6 +248,24 @@ final class ScheduleRetention {
   /** Every location purged: totals, and the CassandraBackups whose data went. */
   private static void finishPurge(ScheduleReconciliation r, PurgeStatus purge) {
     BackupSchedule schedule = r.schedule;
+    // Finishing is not idempotent (the CassandraBackups deleted are named once), and a
+    // reconciliation may start from a cached schedule older than the status this purge's finish
+    // already wrote: read the schedule itself before finishing again.
+    BackupSchedule current =
+        r.kubernetes
+            .resources(BackupSchedule.class)
+            .inNamespace(schedule.getMetadata().getNamespace())
+            .withName(schedule.getMetadata().getName())
+            .get();
+    PurgeStatus finished =
+        current == null || current.getStatus() == null ? null : current.getStatus().getRetention();
+    if (finished != null
+        && finished.getState() == PurgeState.Succeeded
+        && purge.getAfter().equals(finished.getAfter())
+        && Objects.equals(purge.getStartTime(), finished.getStartTime())) {
+      r.status.setRetention(finished);
+      return;
+    }
     Set<String> expired = new LinkedHashSet<>();
     Set<String> kept = new LinkedHashSet<>();
     long objects = 0;

@@ -13,6 +13,7 @@ import io.kassette.operator.chart.ChartInstall;
 import io.kassette.operator.chart.ChartRbac;
 import io.kassette.operator.chart.KassetteChart;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,12 @@ public class ClusterLockIT extends StateMachines {
       assertThat(ChartRbac.unused(KassetteChart.render(Map.of()), chart.operatorRequests()))
           .doesNotContainAnyElementsOf(CONTENTION_ONLY_RULES);
       chart.uninstall();
+    } finally {
+      // The API server is shared with the next IT, whose operator would otherwise take these up.
+      for (Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind :
+          List.of(CassandraBackup.class, CassandraRestore.class, BackupSchedule.class)) {
+        kubernetes.resources(kind).inNamespace(f.ns()).delete();
+      }
     }
   }
 }
