@@ -67,6 +67,11 @@ public final class ClusterLock {
       return p.length == 3 ? new Holder(p[0], p[1], p[2]) : null;
     }
 
+    /** Why another resource waits for this holder, for its Waiting condition. */
+    public String busy(String cluster) {
+      return this + " works on cluster " + cluster + "; one backup, restore or purge at a time";
+    }
+
     /** For messages: {@code CassandraBackup nightly}. */
     @Override
     public String toString() {

@@ -81,13 +81,7 @@ final class BackupPending {
     // The lock last: a backup waiting for its nodes keeps no purge or restore of the cluster out.
     Optional<ClusterLock.Holder> holder = r.services.lock().acquire(r.backup, r.cluster());
     if (holder.isPresent()) {
-      r.waiting(
-          "ClusterBusy",
-          EventReason.ClusterBusy,
-          holder.get()
-              + " works on cluster "
-              + r.cluster()
-              + "; one backup, restore or purge at a time");
+      r.waiting("ClusterBusy", EventReason.ClusterBusy, holder.get().busy(r.cluster()));
       return;
     }
     r.notWaiting();

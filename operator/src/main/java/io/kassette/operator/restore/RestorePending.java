@@ -78,13 +78,7 @@ final class RestorePending {
     // The lock last: a restore waiting for its nodes keeps no backup or purge of the cluster out.
     Optional<ClusterLock.Holder> holder = r.services.lock().acquire(r.restore, r.cluster());
     if (holder.isPresent()) {
-      r.waiting(
-          "ClusterBusy",
-          EventReason.ClusterBusy,
-          holder.get()
-              + " works on cluster "
-              + r.cluster()
-              + "; one backup, restore or purge at a time");
+      r.waiting("ClusterBusy", EventReason.ClusterBusy, holder.get().busy(r.cluster()));
       return;
     }
     r.notWaiting();
