@@ -38,16 +38,18 @@ echo "== kind cluster $CLUSTER"
 kind get clusters | grep -qx "$CLUSTER" || kind create cluster --name "$CLUSTER" --wait 120s
 kind load docker-image --name "$CLUSTER" ghcr.io/kassette/kassette-operator:e2e ghcr.io/kassette/kassette-sidecar:e2e
 
+echo "== operator (first: it issues the sidecars' TLS Secret in the database namespace)"
+kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f -
+helm upgrade --install kassette helm/kassette --namespace kassette-system --create-namespace \
+  --set image.tag=e2e --set image.pullPolicy=Never --set replicaCount=1 \
+  --set "databaseNamespaces={$NS}" --wait --timeout 5m
+
 echo "== storage and database"
 kubectl apply -f "$HERE/minio.yaml"
 kubectl -n "$NS" rollout status deploy/minio --timeout=5m
 kubectl -n "$NS" wait --for=condition=complete job/make-bucket --timeout=5m
 kubectl apply -f "$HERE/cassandra.yaml"
 kubectl -n "$NS" rollout status statefulset/e2e --timeout=20m
-
-echo "== operator"
-helm upgrade --install kassette helm/kassette --namespace kassette-system --create-namespace \
-  --set image.tag=e2e --set image.pullPolicy=Never --set replicaCount=1 --wait --timeout 5m
 
 echo "== data"
 cql "CREATE KEYSPACE IF NOT EXISTS shop WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3};"

@@ -58,3 +58,22 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: ["events"]
   verbs: ["create", "get", "patch"]
 {{- end -}}
+
+{{/* The namespaces of the database pods: databaseNamespaces, else watchNamespaces, else the release's. */}}
+{{- define "kassette.databaseNamespaces" -}}
+{{- if .Values.databaseNamespaces -}}
+{{- toJson .Values.databaseNamespaces -}}
+{{- else if .Values.watchNamespaces -}}
+{{- toJson .Values.watchNamespaces -}}
+{{- else -}}
+{{- toJson (list .Release.Namespace) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kassette.sidecarCaSecret" -}}
+{{- if .Values.sidecarTls.caSecretName -}}
+{{- .Values.sidecarTls.caSecretName -}}
+{{- else -}}
+{{- printf "%s-sidecar-ca" (include "kassette.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}

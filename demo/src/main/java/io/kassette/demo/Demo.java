@@ -34,6 +34,7 @@ import io.kassette.testkit.CassandraNode;
 import io.kassette.testkit.CqlSessions;
 import io.kassette.testkit.KubeControlPlane;
 import io.kassette.testkit.LocalPods;
+import io.kassette.testkit.SidecarCertificates;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -142,21 +143,24 @@ public final class Demo {
     Map<String, String> original = contents(cql);
     original.forEach((t, c) -> out.println("  shop." + t + ": " + c));
 
-    step("starting a Kassette sidecar beside each node");
+    step("starting a Kassette sidecar beside each node (HTTPS, bearer token)");
     int sidecarPort = CassandraNode.freePort();
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String token = HexFormat.of().formatHex(secret);
     Path tokenFile = Files.writeString(work.resolve("sidecar-token"), token);
+    // HTTPS as the chart sets it up: a CA the operator trusts, a certificate naming the sidecar.
+    SidecarCertificates tls = SidecarCertificates.issue(work.resolve("sidecar-tls"));
     for (CassandraNode n : nodes) {
       started.push(
           AgentServer.start(
               AgentOptions.embedded(
-                  new InetSocketAddress(n.ip(), sidecarPort),
-                  tokenFile,
-                  work.resolve("agent-" + n.ip()),
-                  StorageOptions.fromEnvironment(System.getenv()),
-                  io.kassette.agent.AllowedLocations.of(location)),
+                      new InetSocketAddress(n.ip(), sidecarPort),
+                      tokenFile,
+                      work.resolve("agent-" + n.ip()),
+                      StorageOptions.fromEnvironment(System.getenv()),
+                      io.kassette.agent.AllowedLocations.of(location))
+                  .withTls(tls.certificate(), tls.key()),
               JmxNodeConnector.of(
                   n.jmxAddress(),
                   n.cqlAddress(),
@@ -212,7 +216,7 @@ public final class Demo {
     started.push(
         KassetteOperator.start(
             kubernetes,
-            new HttpSidecarConnector(kubernetes, Duration.ofSeconds(30)),
+            new HttpSidecarConnector(kubernetes, Duration.ofSeconds(30), tls.ca()),
             new KassetteOperator.Settings(
                 Set.of(NS), Duration.ofSeconds(1), Duration.ofSeconds(2), -1)));
     // Runs before the operator stops: its finalizers still have an operator to release them.

@@ -1,5 +1,7 @@
 package io.kassette.operator;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kassette.api.HttpSidecarClient;
@@ -11,38 +13,56 @@ import io.kassette.operator.api.SidecarRef;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sidecars over HTTP(S) at the pod's IP, with the bearer token from the Secret the resource names
- * (read from {@link TokenSecrets}' cache on every call, so a rotated token is used at once).
+ * Sidecars over HTTPS at the pod's IP (HTTP when a resource opts out), with the bearer token from
+ * the Secret the resource names (read from {@link TokenSecrets}' cache on every call, so a rotated
+ * token is used at once).
+ *
+ * <p>The sidecar's certificate must chain to the CA the resource names ({@code caSecret}) or else
+ * to the operator's own ({@code KASSETTE_SIDECAR_CA}, mounted by the chart), and carry the DNS name
+ * {@code serverName}; the pod IP is not checked, since no certificate issued once can name the IPs
+ * pods get on every restart.
  *
  * <p>One java.net.http client serves every pod that shares a trust setting (one selector thread,
  * one connection pool), so a pod's own client is a few fields. It is kept per pod UID and dropped
- * when the pod's IP, port or scheme changes (a restarted pod) or when the pod has not been talked
- * to for ten minutes (a pod that is gone).
+ * when the pod's IP, port, scheme or trust changes (a restarted pod, a renewed CA) or when the pod
+ * has not been talked to for ten minutes (a pod that is gone).
  */
 public final class HttpSidecarConnector implements SidecarConnector {
   private static final Duration IDLE = Duration.ofMinutes(10);
 
   private final TokenSecrets secrets;
   private final Duration requestTimeout;
+  private final Path defaultCa;
   private final Map<String, HttpClient> transports = new ConcurrentHashMap<>();
   private final Map<String, Cached> clients = new ConcurrentHashMap<>();
 
   private record Cached(String address, SidecarClient client, long lastUsedNanos) {}
 
-  public HttpSidecarConnector(TokenSecrets secrets, Duration requestTimeout) {
+  /** The CA a resource's sidecars are checked against, and what to call it in an error. */
+  private record Trust(String key, byte[] pem, String what, String serverName) {}
+
+  /**
+   * @param defaultCa the CA (PEM) trusted for resources that name no {@code caSecret}; null when
+   *     the operator has none
+   */
+  public HttpSidecarConnector(TokenSecrets secrets, Duration requestTimeout, Path defaultCa) {
     this.secrets = secrets;
     this.requestTimeout = requestTimeout;
+    this.defaultCa = defaultCa;
   }
 
   /** With a Secret cache of its own. */
-  public HttpSidecarConnector(KubernetesClient kubernetes, Duration requestTimeout) {
-    this(new TokenSecrets(kubernetes), requestTimeout);
+  public HttpSidecarConnector(
+      KubernetesClient kubernetes, Duration requestTimeout, Path defaultCa) {
+    this(new TokenSecrets(kubernetes), requestTimeout, defaultCa);
   }
 
   @Override
@@ -55,14 +75,12 @@ public final class HttpSidecarConnector implements SidecarConnector {
     SecretKeyRef tokenRef = sidecar.getTokenSecret();
     // Read now, so that a missing Secret is reported before any call; read again on every call.
     token(namespace, tokenRef);
-    String scheme = sidecar.getScheme() == null ? "http" : sidecar.getScheme();
+    String scheme = sidecar.getScheme() == null ? "https" : sidecar.getScheme();
     int port = sidecar.getPort() == null ? 8090 : sidecar.getPort();
     String host = ip.contains(":") ? "[" + ip + "]" : ip;
     URI base = URI.create(scheme + "://" + host + ":" + port);
-    String transportKey =
-        "https".equals(scheme) && sidecar.getCaSecret() != null
-            ? caKey(namespace, sidecar.getCaSecret())
-            : "default";
+    Trust trust = "http".equals(scheme) ? null : trust(namespace, sidecar);
+    String transportKey = trust == null ? "plain" : trust.key();
     String address = base + "#" + transportKey + "#" + tokenRef.getName();
     long now = System.nanoTime();
     prune(now);
@@ -75,7 +93,7 @@ public final class HttpSidecarConnector implements SidecarConnector {
                   old != null && old.address().equals(address)
                       ? old.client()
                       : HttpSidecarClient.builder(base, () -> token(namespace, tokenRef))
-                          .httpClient(transport(transportKey, namespace, sidecar))
+                          .httpClient(transport(transportKey, trust))
                           .requestTimeout(requestTimeout)
                           .connectAttempts(2, Duration.ofMillis(200))
                           .build();
@@ -98,32 +116,61 @@ public final class HttpSidecarConnector implements SidecarConnector {
     clients.values().removeIf(c -> now - c.lastUsedNanos() > IDLE.toNanos());
   }
 
-  private HttpClient transport(String key, String namespace, SidecarRef sidecar) {
+  private HttpClient transport(String key, Trust trust) {
     return transports.computeIfAbsent(
         key,
         k -> {
-          if (k.equals("default")) {
+          if (trust == null) {
             return HttpSidecarClient.httpClient(Duration.ofSeconds(5), null);
           }
-          SecretKeyRef ca = sidecar.getCaSecret();
           try {
             return HttpSidecarClient.httpClient(
                 Duration.ofSeconds(5),
-                PemFiles.trusting(
-                    secrets
-                        .value(namespace, ca.getName(), keyOf(ca, "ca.crt"))
-                        .getBytes(StandardCharsets.UTF_8),
-                    "Secret " + ca.getName() + "/" + keyOf(ca, "ca.crt")));
+                PemFiles.trusting(trust.pem(), trust.what(), trust.serverName()));
           } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
           }
         });
   }
 
-  /** One transport per CA content: a rotated CA gets a new one. */
-  private String caKey(String namespace, SecretKeyRef ca) {
-    String pem = secrets.value(namespace, ca.getName(), keyOf(ca, "ca.crt"));
-    return "ca:" + namespace + "/" + ca.getName() + "#" + Integer.toHexString(pem.hashCode());
+  /**
+   * The resource's CA Secret, else the operator's CA file, keyed by content and server name: a
+   * renewed CA gets a new transport.
+   */
+  private Trust trust(String namespace, SidecarRef sidecar) {
+    String serverName =
+        sidecar.getServerName() == null || sidecar.getServerName().isBlank()
+            ? "kassette-sidecar"
+            : sidecar.getServerName();
+    SecretKeyRef ca = sidecar.getCaSecret();
+    String what;
+    byte[] pem;
+    if (ca != null) {
+      what = "Secret " + ca.getName() + "/" + keyOf(ca, "ca.crt");
+      pem = secrets.value(namespace, ca.getName(), keyOf(ca, "ca.crt")).getBytes(UTF_8);
+    } else if (defaultCa != null) {
+      what = defaultCa.toString();
+      try {
+        pem = Files.readAllBytes(defaultCa);
+      } catch (IOException e) {
+        throw new IllegalStateException(
+            "cannot read the operator's sidecar CA " + defaultCa + ": " + e.getMessage(), e);
+      }
+    } else {
+      throw new IllegalStateException(
+          "spec.cluster.sidecar.caSecret is not set and the operator has no sidecar CA"
+              + " (KASSETTE_SIDECAR_CA): name the Secret holding the CA of the sidecars'"
+              + " certificates, install the chart with sidecarTls.create=true, or set"
+              + " spec.cluster.sidecar.scheme: http for sidecars started with --plain-http");
+    }
+    String key =
+        "ca:"
+            + (ca == null ? "operator" : namespace + "/" + ca.getName())
+            + "#"
+            + Arrays.hashCode(pem)
+            + "#"
+            + serverName;
+    return new Trust(key, pem, what, serverName);
   }
 
   private String token(String namespace, SecretKeyRef ref) {

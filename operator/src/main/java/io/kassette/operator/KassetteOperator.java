@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * through the Lease {@code kassette-operator} there, and a replica that loses it exits), {@code
  * KASSETTE_RESOURCE_SELECTOR} (a label selector: only the resources it matches are reconciled),
  * {@code KASSETTE_LOCK_NAMESPACE} (where the per-cluster lock Leases live; defaults to the leader
- * election namespace, else each resource's own).
+ * election namespace, else each resource's own), {@code KASSETTE_SIDECAR_CA} (the CA file the
+ * sidecars' certificates are checked against when a resource names no {@code caSecret}; the chart
+ * mounts its own).
  */
 public final class KassetteOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KassetteOperator.class);
@@ -319,11 +321,21 @@ public final class KassetteOperator implements AutoCloseable {
     registry.close();
   }
 
+  /** {@code KASSETTE_SIDECAR_CA}: the CA file trusted for sidecars when a resource names none. */
+  static java.nio.file.Path sidecarCa(java.util.Map<String, String> env) {
+    String ca = env.getOrDefault("KASSETTE_SIDECAR_CA", "").strip();
+    return ca.isEmpty() ? null : java.nio.file.Path.of(ca);
+  }
+
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.fromEnvironment(System.getenv());
     KubernetesClient kubernetes = new KubernetesClientBuilder().build();
     KassetteOperator operator =
-        start(kubernetes, new HttpSidecarConnector(kubernetes, Duration.ofSeconds(30)), settings);
+        start(
+            kubernetes,
+            new HttpSidecarConnector(
+                kubernetes, Duration.ofSeconds(30), sidecarCa(System.getenv())),
+            settings);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

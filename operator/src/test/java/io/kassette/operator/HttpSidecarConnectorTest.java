@@ -4,93 +4,254 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kassette.agent.AgentOptions;
+import io.kassette.agent.AgentServer;
+import io.kassette.agent.AllowedLocations;
+import io.kassette.agent.NodeConnector;
 import io.kassette.api.SidecarClient;
+import io.kassette.api.SidecarException;
+import io.kassette.node.CqlSchema;
+import io.kassette.node.NodeAccess;
+import io.kassette.node.NodeException;
 import io.kassette.operator.api.ClusterRef;
 import io.kassette.operator.api.SecretKeyRef;
 import io.kassette.operator.api.SidecarRef;
 import io.kassette.operator.chart.ChartInstall;
+import io.kassette.restore.BulkLoader;
+import io.kassette.storage.StorageOptions;
 import io.kassette.testkit.KubeControlPlane;
+import io.kassette.testkit.SidecarCertificates;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sidecar connector on a real API server, against a tiny HTTP endpoint standing in for the
- * agent's {@code /v1/node} (what is under test is the connector: tokens and clients, not the
- * agent): the token comes from an informer cache and follows a rotation; many pods share one HTTP
- * client; a Secret the chart does not name is refused with the fix in the message.
+ * The sidecar connector on a real API server against a real agent serving HTTPS with the
+ * certificate the chart issued (no Cassandra node: what is under test is the transport, the trust
+ * and the tokens): the operator verifies the sidecar by the chart's CA and the sidecar's name, not
+ * by the pod IP; a rotated token works over TLS without a restart; many pods share one HTTP client;
+ * a foreign CA, a wrong name, a missing CA and a Secret the chart does not name are each refused
+ * with the fix in the message; {@code scheme: http} reaches a {@code --plain-http} agent.
  */
 class HttpSidecarConnectorTest {
   static final String NS = "connector";
+  static final String RELEASE = "kassette-connector";
+  static final String FIRST = "first-token-0123456789";
 
-  @Test
-  void tokensComeFromTheCacheFollowARotationAndPodsShareOneHttpClient() throws Exception {
-    KubeControlPlane kube = KubeControlPlane.shared();
+  @TempDir static Path tmp;
+  static KubeControlPlane kube;
+  static KubernetesClient admin;
+  static ChartInstall chart;
+  static SidecarCertificates tls;
+  static AgentServer agent;
+  static TokenSecrets secrets;
+  static Path tokenFile;
+
+  static final NodeConnector NO_NODE =
+      new NodeConnector() {
+        @Override
+        public NodeAccess connect() throws NodeException {
+          throw new NodeException("no node in this test");
+        }
+
+        @Override
+        public CqlSchema cqlSchema() {
+          return null;
+        }
+
+        @Override
+        public BulkLoader loader() {
+          return null;
+        }
+
+        @Override
+        public List<Path> dataDirectories() {
+          return List.of();
+        }
+      };
+
+  @BeforeAll
+  static void start() throws Exception {
+    kube = KubeControlPlane.shared();
+    admin = kube.admin();
     kube.ensureNamespace(NS);
-    KubernetesClient admin = kube.admin();
-    secret(admin, "kassette-sidecar", "first-token");
-    List<String> seen = new CopyOnWriteArrayList<>();
-    HttpServer agent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    agent.createContext(
-        "/v1/node",
-        ex -> {
-          seen.add(ex.getRequestHeaders().getFirst("Authorization"));
-          byte[] body =
-              "{\"hostId\":\"h\",\"cluster\":\"c\",\"datacenter\":\"dc1\",\"rack\":\"r\"}"
-                  .getBytes(StandardCharsets.UTF_8);
-          ex.sendResponseHeaders(200, body.length);
-          ex.getResponseBody().write(body);
-          ex.close();
-        });
-    agent.start();
-    TokenSecrets secrets = null;
-    try (ChartInstall chart =
-        ChartInstall.install(kube, "kassette-connector", "kassette-connector", Map.of())) {
-      secrets = new TokenSecrets(chart.operatorClient());
-      HttpSidecarConnector connector = new HttpSidecarConnector(secrets, Duration.ofSeconds(5));
-      ClusterRef cluster = cluster("kassette-sidecar", agent.getAddress().getPort());
-      for (int i = 0; i < 20; i++) {
-        connector.connect(NS, pod("p-" + i, "127.0.0.1"), cluster).node();
-      }
-      assertThat(seen).hasSize(20).allMatch("Bearer first-token"::equals);
-      assertThat(connector.transportsKept()).as("twenty pods, one HTTP client").isEqualTo(1);
-      assertThat(connector.clientsKept()).isEqualTo(20);
+    chart =
+        ChartInstall.install(
+            kube,
+            RELEASE,
+            RELEASE,
+            Map.of(
+                "databaseNamespaces",
+                "{" + NS + "}",
+                "sidecarSecretNames",
+                "{kassette-sidecar,sidecar-ca}"));
+    tls = chart.sidecarCertificates(NS, tmp.resolve("tls"));
+    secret("kassette-sidecar", FIRST);
+    tokenFile = Files.writeString(tmp.resolve("token"), FIRST);
+    agent = agent(true);
+    secrets = new TokenSecrets(chart.operatorClient());
+  }
 
-      SidecarClient client = connector.connect(NS, pod("p-0", "127.0.0.1"), cluster);
-      secret(admin, "kassette-sidecar", "rotated-token");
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .untilAsserted(
-              () -> {
-                client.node();
-                assertThat(seen.get(seen.size() - 1)).isEqualTo("Bearer rotated-token");
-              });
-
-      secret(admin, "not-in-the-chart", "x");
-      assertThatThrownBy(
-              () -> connector.connect(NS, pod("p-0", "127.0.0.1"), cluster("not-in-the-chart", 1)))
-          .isInstanceOf(TokenSecrets.SecretUnavailableException.class)
-          .hasMessageContaining("not-in-the-chart")
-          .hasMessageContaining("sidecarSecretNames");
-    } finally {
-      if (secrets != null) {
-        secrets.close();
-      }
-      kube.helm("uninstall", "kassette-connector", "-n", "kassette-connector");
-      agent.stop(0);
+  @AfterAll
+  static void stop() {
+    if (agent != null) {
+      agent.close();
+    }
+    if (secrets != null) {
+      secrets.close();
+    }
+    if (chart != null) {
+      chart.close();
+      kube.helm("uninstall", RELEASE, "-n", RELEASE);
     }
   }
 
-  static void secret(KubernetesClient admin, String name, String token) {
+  static AgentServer agent(boolean https) throws Exception {
+    AgentOptions options =
+        AgentOptions.embedded(
+            new InetSocketAddress("127.0.0.1", 0),
+            tokenFile,
+            tmp.resolve(https ? "state" : "state-plain"),
+            StorageOptions.defaults(),
+            AllowedLocations.of("s3://connector"));
+    return AgentServer.start(
+        https ? options.withTls(tls.certificate(), tls.key()) : options, NO_NODE);
+  }
+
+  @Test
+  void theChartsCertificateIsVerifiedByCaAndNameAndARotatedTokenWorksOverTls() throws Exception {
+    HttpSidecarConnector connector =
+        new HttpSidecarConnector(secrets, Duration.ofSeconds(5), tls.ca());
+    ClusterRef cluster = cluster("kassette-sidecar", agent.address().getPort());
+    assertThat(cluster.getSidecar().getScheme())
+        .as("TLS unless a resource opts out")
+        .isEqualTo("https");
+    for (int i = 0; i < 20; i++) {
+      assertThat(connector.connect(NS, pod("p-" + i, "127.0.0.1"), cluster).operations()).isEmpty();
+    }
+    assertThat(connector.transportsKept()).as("twenty pods, one HTTP client").isEqualTo(1);
+    assertThat(connector.clientsKept()).isEqualTo(20);
+
+    // Rotation as Kubernetes does it: the Secret changes, the kubelet updates the agent's file.
+    SidecarClient client = connector.connect(NS, pod("p-0", "127.0.0.1"), cluster);
+    String rotated = "rotated-token-9876543210";
+    secret("kassette-sidecar", rotated);
+    Files.writeString(tokenFile, rotated);
+    Files.setLastModifiedTime(tokenFile, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreException(SidecarException.class)
+        .untilAsserted(() -> assertThat(client.operations()).isEmpty());
+    secret("kassette-sidecar", FIRST);
+    Files.writeString(tokenFile, FIRST);
+    Files.setLastModifiedTime(tokenFile, FileTime.fromMillis(System.currentTimeMillis() + 10000));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreException(SidecarException.class)
+        .untilAsserted(() -> assertThat(client.operations()).isEmpty());
+  }
+
+  @Test
+  void aSidecarOfAnotherCaOrNameOrNoCaAtAllIsRefusedNamingTheFix() throws Exception {
+    SidecarCertificates foreign = SidecarCertificates.issue(tmp.resolve("foreign"));
+    ClusterRef cluster = cluster("kassette-sidecar", agent.address().getPort());
+    SidecarClient untrusting =
+        new HttpSidecarConnector(secrets, Duration.ofSeconds(5), foreign.ca())
+            .connect(NS, pod("p-0", "127.0.0.1"), cluster);
+    assertThatThrownBy(untrusting::operations)
+        .isInstanceOf(SidecarException.class)
+        .hasMessageContaining("SSLHandshakeException")
+        .hasMessageNotContaining(FIRST);
+
+    ClusterRef renamed = cluster("kassette-sidecar", agent.address().getPort());
+    renamed.getSidecar().setServerName("cassandra-sidecar");
+    SidecarClient wrongName =
+        new HttpSidecarConnector(secrets, Duration.ofSeconds(5), tls.ca())
+            .connect(NS, pod("p-0", "127.0.0.1"), renamed);
+    assertThatThrownBy(wrongName::operations)
+        .isInstanceOf(SidecarException.class)
+        .hasMessageContaining("names [kassette-sidecar], not cassandra-sidecar")
+        .hasMessageContaining("spec.cluster.sidecar.serverName");
+
+    assertThatThrownBy(
+            () ->
+                new HttpSidecarConnector(secrets, Duration.ofSeconds(5), null)
+                    .connect(NS, pod("p-0", "127.0.0.1"), cluster))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("spec.cluster.sidecar.caSecret")
+        .hasMessageContaining("sidecarTls.create=true")
+        .hasMessageContaining("scheme: http");
+
+    secret("not-in-the-chart", "x");
+    assertThatThrownBy(
+            () ->
+                new HttpSidecarConnector(secrets, Duration.ofSeconds(5), tls.ca())
+                    .connect(NS, pod("p-0", "127.0.0.1"), cluster("not-in-the-chart", 1)))
+        .isInstanceOf(TokenSecrets.SecretUnavailableException.class)
+        .hasMessageContaining("not-in-the-chart")
+        .hasMessageContaining("sidecarSecretNames");
+  }
+
+  @Test
+  void plainHttpIsAnExplicitOptOut() throws Exception {
+    try (AgentServer plain = agent(false)) {
+      ClusterRef cluster = cluster("kassette-sidecar", plain.address().getPort());
+      HttpSidecarConnector connector =
+          new HttpSidecarConnector(secrets, Duration.ofSeconds(5), tls.ca());
+      SidecarClient https = connector.connect(NS, pod("p-0", "127.0.0.1"), cluster);
+      assertThatThrownBy(https::operations).isInstanceOf(SidecarException.class);
+      cluster.getSidecar().setScheme("http");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreException(SidecarException.class)
+          .untilAsserted(
+              () ->
+                  assertThat(connector.connect(NS, pod("p-0", "127.0.0.1"), cluster).operations())
+                      .isEmpty());
+    }
+  }
+
+  @Test
+  void aResourceMayNameTheCaSecretItself() throws Exception {
+    admin
+        .secrets()
+        .inNamespace(NS)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("sidecar-ca")
+                .withNamespace(NS)
+                .endMetadata()
+                .withStringData(Map.of("ca.crt", Files.readString(tls.ca())))
+                .build())
+        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    ClusterRef cluster = cluster("kassette-sidecar", agent.address().getPort());
+    SecretKeyRef ca = new SecretKeyRef();
+    ca.setName("sidecar-ca");
+    cluster.getSidecar().setCaSecret(ca);
+    HttpSidecarConnector connector = new HttpSidecarConnector(secrets, Duration.ofSeconds(5), null);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(connector.connect(NS, pod("p-0", "127.0.0.1"), cluster).operations())
+                    .isEmpty());
+  }
+
+  static void secret(String name, String token) {
     admin
         .secrets()
         .inNamespace(NS)

@@ -30,7 +30,7 @@ class OperatorHealthTest {
       try (KassetteOperator operator =
           KassetteOperator.start(
               kubernetes,
-              new HttpSidecarConnector(kubernetes, Duration.ofSeconds(5)),
+              new HttpSidecarConnector(kubernetes, Duration.ofSeconds(5), null),
               new KassetteOperator.Settings(
                   Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), 0))) {
         URI base = URI.create("http://127.0.0.1:" + operator.healthAddress().getPort());

@@ -55,6 +55,7 @@ import io.kassette.testkit.KubeControlPlane;
 import io.kassette.testkit.KubeNamespaces;
 import io.kassette.testkit.LocalPods;
 import io.kassette.testkit.LocalS3Server;
+import io.kassette.testkit.SidecarCertificates;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -108,6 +109,7 @@ class OperatorIT {
   static final TestClock clock = new TestClock();
   static List<AgentServer> agents = new ArrayList<>();
   static int sidecarPort;
+  static SidecarCertificates tls;
   static KassetteOperator operator;
 
   /** Everything this JVM prints (the operator's and the sidecars' logs), for the secrets check. */
@@ -220,25 +222,33 @@ class OperatorIT {
       }
     }
 
+    kube = KubeControlPlane.shared();
+    kubernetes = kube.admin();
+    kube.ensureNamespace(NS);
+    // The chart issues the sidecars' certificates in the database namespace and its CA for the
+    // operator: the agents serve those, and the operator trusts what its Deployment mounts.
+    chart =
+        ChartInstall.install(
+            kube,
+            "kassette",
+            KassetteChart.NAMESPACE,
+            Map.of("databaseNamespaces", "{" + NS + "}"));
+    operatorClient = chart.operatorClient();
+    tls = chart.sidecarCertificates(NS, tmp.resolve("tls"));
     sidecarPort = CassandraNode.freePort();
     Path token = Files.writeString(tmp.resolve("token"), TOKEN);
     for (CassandraNode node : List.of(node1, node2, target)) {
       agents.add(
           AgentServer.start(
               AgentOptions.embedded(
-                  new InetSocketAddress(node.ip(), sidecarPort),
-                  token,
-                  tmp.resolve("agent-" + node.ip()),
-                  s3Options(),
-                  ALLOWED),
+                      new InetSocketAddress(node.ip(), sidecarPort),
+                      token,
+                      tmp.resolve("agent-" + node.ip()),
+                      s3Options(),
+                      ALLOWED)
+                  .withTls(tls.certificate(), tls.key()),
               connector(node)));
     }
-
-    kube = KubeControlPlane.shared();
-    kubernetes = kube.admin();
-    chart = ChartInstall.install(kube, "kassette", KassetteChart.NAMESPACE, Map.of());
-    kube.ensureNamespace(NS);
-    operatorClient = chart.operatorClient();
     kubernetes
         .secrets()
         .inNamespace(NS)
@@ -290,7 +300,7 @@ class OperatorIT {
   static KassetteOperator startOperator() throws Exception {
     return KassetteOperator.start(
         operatorClient,
-        new HttpSidecarConnector(operatorClient, Duration.ofSeconds(60)),
+        new HttpSidecarConnector(operatorClient, Duration.ofSeconds(60), tls.ca()),
         new KassetteOperator.Settings(Set.of(), Duration.ofMillis(300), Duration.ofMillis(200), -1)
             .withClock(clock, Duration.ofMillis(300))
             .withLeaderElection(KassetteChart.NAMESPACE));
@@ -1027,6 +1037,7 @@ class OperatorIT {
                 tmp.resolve("agent-crowded-" + node.ip()),
                 s3Options(),
                 ALLOWED)
+            .withTls(tls.certificate(), tls.key())
             .withRestoreKeepFree(1L << 50),
         connector(node));
   }

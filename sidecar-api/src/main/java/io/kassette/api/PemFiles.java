@@ -2,23 +2,35 @@ package io.kassette.api;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * TLS from the PEM files a Kubernetes Secret holds ({@code tls.crt}, {@code tls.key}, {@code
@@ -48,8 +60,29 @@ public final class PemFiles {
 
   private PemFiles() {}
 
-  /** A server context presenting {@code certificate} (chain, leaf first) with its key. */
+  /**
+   * A server context presenting {@code certificate} (chain, leaf first) with its key, re-read when
+   * the files change (looked at every ten seconds at most), so a certificate renewed by
+   * cert-manager in a mounted Secret is served without a restart.
+   */
   public static SSLContext server(Path certificate, Path key) throws IOException {
+    return server(certificate, key, Duration.ofSeconds(10));
+  }
+
+  /** As {@link #server(Path, Path)}, looking at the files at most every {@code recheck}. */
+  public static SSLContext server(Path certificate, Path key, Duration recheck) throws IOException {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {new ReloadingKeys(certificate, key, recheck)}, null, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException(
+          "cannot use " + certificate + " with " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The key manager of one pair of files as they are now; fails naming the files. */
+  private static X509ExtendedKeyManager keys(Path certificate, Path key) throws IOException {
     try {
       List<? extends Certificate> chain = certificates(certificate);
       if (chain.isEmpty()) {
@@ -62,12 +95,136 @@ public final class PemFiles {
       KeyManagerFactory kmf =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(store, password);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf.getKeyManagers(), null, null);
-      return context;
+      for (KeyManager km : kmf.getKeyManagers()) {
+        if (km instanceof X509ExtendedKeyManager x) {
+          return x;
+        }
+      }
+      throw new GeneralSecurityException("no X.509 key manager");
     } catch (GeneralSecurityException e) {
       throw new IOException(
           "cannot use " + certificate + " with " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Serves the files' current pair. Each pair has its own alias, so a handshake that chose one gets
+   * that pair's chain and key even if the files change in between; a pair that does not load (a
+   * Secret half-updated) leaves the previous one in use until the next look.
+   */
+  private static final class ReloadingKeys extends X509ExtendedKeyManager {
+    private static final System.Logger LOG = System.getLogger(PemFiles.class.getName());
+    private final Path certificate;
+    private final Path key;
+    private final long recheckNanos;
+    private volatile Pair current;
+    private volatile Pair previous;
+    private volatile long checkedNanos;
+
+    private record Pair(long generation, byte[] cert, byte[] key, X509ExtendedKeyManager manager) {}
+
+    ReloadingKeys(Path certificate, Path key, Duration recheck) throws IOException {
+      this.certificate = certificate;
+      this.key = key;
+      this.recheckNanos = recheck.toNanos();
+      this.current = load(0);
+      this.checkedNanos = System.nanoTime();
+    }
+
+    private Pair load(long generation) throws IOException {
+      byte[] c = Files.readAllBytes(certificate);
+      byte[] k = Files.readAllBytes(key);
+      return new Pair(generation, c, k, keys(certificate, key));
+    }
+
+    private Pair fresh() {
+      long now = System.nanoTime();
+      if (now - checkedNanos >= recheckNanos) {
+        synchronized (this) {
+          if (now - checkedNanos >= recheckNanos) {
+            checkedNanos = now;
+            try {
+              Pair pair = current;
+              if (!Arrays.equals(Files.readAllBytes(certificate), pair.cert())
+                  || !Arrays.equals(Files.readAllBytes(key), pair.key())) {
+                Pair next = load(pair.generation() + 1);
+                previous = pair;
+                current = next;
+                LOG.log(System.Logger.Level.INFO, "serving the renewed certificate " + certificate);
+              }
+            } catch (IOException | RuntimeException e) {
+              LOG.log(
+                  System.Logger.Level.WARNING, "keeping the certificate in use: " + e.getMessage());
+            }
+          }
+        }
+      }
+      return current;
+    }
+
+    /** {@code <generation>:<alias of that pair's manager>}. */
+    private static String alias(Pair pair, String alias) {
+      return alias == null ? null : pair.generation() + ":" + alias;
+    }
+
+    private Pair of(String alias) {
+      int colon = alias == null ? -1 : alias.indexOf(':');
+      if (colon < 0) {
+        return null;
+      }
+      long generation = Long.parseLong(alias.substring(0, colon));
+      Pair c = current;
+      Pair p = previous;
+      return c.generation() == generation
+          ? c
+          : p != null && p.generation() == generation ? p : null;
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+      Pair pair = fresh();
+      return alias(pair, pair.manager().chooseEngineServerAlias(keyType, issuers, engine));
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      Pair pair = fresh();
+      return alias(pair, pair.manager().chooseServerAlias(keyType, issuers, socket));
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      Pair pair = fresh();
+      String[] aliases = pair.manager().getServerAliases(keyType, issuers);
+      return aliases == null
+          ? null
+          : Arrays.stream(aliases).map(a -> alias(pair, a)).toArray(String[]::new);
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      Pair pair = of(alias);
+      return pair == null
+          ? null
+          : pair.manager().getCertificateChain(alias.substring(alias.indexOf(':') + 1));
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      Pair pair = of(alias);
+      return pair == null
+          ? null
+          : pair.manager().getPrivateKey(alias.substring(alias.indexOf(':') + 1));
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return null;
     }
   }
 
@@ -79,25 +236,138 @@ public final class PemFiles {
   /** A client context trusting only the CA certificates in a PEM bundle (a Secret's value). */
   public static SSLContext trusting(byte[] pem, String what) throws IOException {
     try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      int i = 0;
-      for (Certificate c :
-          CertificateFactory.getInstance("X.509")
-              .generateCertificates(new java.io.ByteArrayInputStream(pem))) {
-        store.setCertificateEntry("ca-" + i++, c);
-      }
-      if (i == 0) {
-        throw new IOException(what + " holds no PEM certificate");
-      }
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
+      context.init(null, new TrustManager[] {chainTrust(pem, what)}, null);
       return context;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot trust " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A client context trusting only the CA certificates in a PEM bundle, and only a server whose
+   * certificate names {@code serverName} (a DNS subject alternative name; {@code *.example} matches
+   * one label), whatever address it was reached at. Sidecars are reached by pod IP, which changes
+   * on every restart and so cannot be in a certificate issued once per namespace: the name says the
+   * peer is a sidecar, the CA that it was issued for this purpose.
+   */
+  public static SSLContext trusting(byte[] pem, String what, String serverName) throws IOException {
+    try {
+      X509ExtendedTrustManager chain = chainTrust(pem, what);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {new NamedServerTrust(chain, serverName)}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot trust " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static X509ExtendedTrustManager chainTrust(byte[] pem, String what)
+      throws IOException, GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    int i = 0;
+    for (Certificate c :
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(new java.io.ByteArrayInputStream(pem))) {
+      store.setCertificateEntry("ca-" + i++, c);
+    }
+    if (i == 0) {
+      throw new IOException(what + " holds no PEM certificate");
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    tmf.init(store);
+    for (TrustManager tm : tmf.getTrustManagers()) {
+      if (tm instanceof X509ExtendedTrustManager x) {
+        return x;
+      }
+    }
+    throw new GeneralSecurityException("no X.509 trust manager");
+  }
+
+  /**
+   * Checks the chain against the CA without the JDK's host name check (an IP the certificate cannot
+   * name), then the server name. Being an {@link X509ExtendedTrustManager}, it replaces the
+   * endpoint identification the HTTP client asks for instead of being wrapped by it.
+   */
+  private static final class NamedServerTrust extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager chain;
+    private final String serverName;
+
+    NamedServerTrust(X509ExtendedTrustManager chain, String serverName) {
+      this.chain = chain;
+      this.serverName = serverName.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] certs, String authType)
+        throws CertificateException {
+      chain.checkServerTrusted(certs, authType);
+      if (!names(certs[0]).stream().anyMatch(this::matches)) {
+        throw new CertificateException(
+            "the sidecar's certificate names "
+                + names(certs[0])
+                + ", not "
+                + serverName
+                + " (spec.cluster.sidecar.serverName): issue it with that DNS name");
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket)
+        throws CertificateException {
+      checkServerTrusted(certs, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] certs, String authType, SSLEngine engine)
+        throws CertificateException {
+      checkServerTrusted(certs, authType);
+    }
+
+    private boolean matches(String name) {
+      String n = name.toLowerCase(java.util.Locale.ROOT);
+      if (n.startsWith("*.")) {
+        int dot = serverName.indexOf('.');
+        return dot > 0 && serverName.substring(dot).equals(n.substring(1));
+      }
+      return n.equals(serverName);
+    }
+
+    private static List<String> names(X509Certificate cert) throws CertificateException {
+      List<String> names = new java.util.ArrayList<>();
+      Collection<List<?>> alternatives = cert.getSubjectAlternativeNames();
+      if (alternatives != null) {
+        for (List<?> san : alternatives) {
+          if (Integer.valueOf(2).equals(san.get(0))) {
+            names.add(String.valueOf(san.get(1)));
+          }
+        }
+      }
+      return names;
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] certs, String authType)
+        throws CertificateException {
+      throw new CertificateException("a client context trusts no client");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] certs, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("a client context trusts no client");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] certs, String authType, SSLEngine engine)
+        throws CertificateException {
+      throw new CertificateException("a client context trusts no client");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return chain.getAcceptedIssuers();
     }
   }
 

@@ -54,6 +54,22 @@ public record AgentOptions(
         allowed);
   }
 
+  /** The same options, serving HTTPS with this certificate chain and key (PEM files). */
+  public AgentOptions withTls(Path certificate, Path key) {
+    return new AgentOptions(
+        listen,
+        tokenFile,
+        certificate,
+        key,
+        stateDir,
+        httpThreads,
+        maxParallel,
+        storage,
+        stopWait,
+        restoreKeepFreeBytes,
+        allowedLocations);
+  }
+
   /** The same options, keeping {@code bytes} free on the data volume after a restore. */
   public AgentOptions withRestoreKeepFree(long bytes) {
     return new AgentOptions(

@@ -59,7 +59,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--tls-cert",
       paramLabel = "PEM",
-      description = "Certificate chain for HTTPS (with --tls-key); plain HTTP without.")
+      description =
+          "Certificate chain for HTTPS (with --tls-key), re-read when the file changes; the"
+              + " operator expects the DNS name kassette-sidecar in it unless the resource"
+              + " names another (spec.cluster.sidecar.serverName).")
   Path tlsCert;
 
   @Option(
@@ -67,6 +70,14 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "PEM",
       description = "Private key for HTTPS (PKCS#8 or PKCS#1).")
   Path tlsKey;
+
+  @Option(
+      names = "--plain-http",
+      description =
+          "Serve plain HTTP instead of HTTPS: the bearer token then crosses the network in clear."
+              + " For a loopback address or a network you trust; the resources must then say"
+              + " spec.cluster.sidecar.scheme: http.")
+  boolean plainHttp;
 
   @Option(
       names = "--state-dir",
@@ -136,6 +147,16 @@ final class ServeCommand implements Callable<Integer> {
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
+    if (tlsCert == null && !plainHttp) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "the agent serves HTTPS: give --tls-cert and --tls-key (the chart's Secret"
+              + " kassette-sidecar-tls holds them), or --plain-http to send the token in clear");
+    }
+    if (tlsCert != null && plainHttp) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--plain-http and --tls-cert exclude each other");
     }
     if (httpThreads < 1 || maxParallel < 1 || maxParallel > 256) {
       throw new CommandLine.ParameterException(

@@ -19,6 +19,7 @@ import io.kassette.node.NodeAccess;
 import io.kassette.node.NodeException;
 import io.kassette.restore.BulkLoader;
 import io.kassette.storage.StorageOptions;
+import io.kassette.testkit.SidecarCertificates;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -367,6 +368,48 @@ class AgentServerTest {
     SidecarException refused = catchThrowableOfType(SidecarException.class, untrusting::operations);
     assertThat(refused.status()).isZero();
     assertThat(refused.getMessage()).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void theClientChecksTheSidecarsNameNotItsAddressAndARenewedCertificateIsServed()
+      throws Exception {
+    SidecarCertificates first = SidecarCertificates.issue(tmp.resolve("first"));
+    SidecarCertificates renewed = SidecarCertificates.issue(tmp.resolve("renewed"));
+    Path live = Files.createDirectories(tmp.resolve("live"));
+    Path cert = Files.copy(first.certificate(), live.resolve("tls.crt"));
+    Path key = Files.copy(first.key(), live.resolve("tls.key"));
+    start(token(TOKEN), cert, key);
+    // Reached at 127.0.0.1, which the certificate does not name: the name is what counts.
+    assertThat(trusting(first, SidecarCertificates.SERVER_NAME).operations()).isEmpty();
+    SidecarException wrongName =
+        catchThrowableOfType(SidecarException.class, trusting(first, "other-sidecar")::operations);
+    assertThat(wrongName.getMessage())
+        .contains("the sidecar's certificate names [kassette-sidecar], not other-sidecar");
+    assertThat(
+            catchThrowableOfType(
+                SidecarException.class,
+                trusting(renewed, SidecarCertificates.SERVER_NAME)::operations))
+        .as("a CA that did not issue it")
+        .isNotNull();
+
+    // cert-manager renews into the mounted Secret: key first, then the certificate.
+    Files.copy(renewed.key(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(renewed.certificate(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreException(SidecarException.class)
+        .untilAsserted(
+            () ->
+                assertThat(trusting(renewed, SidecarCertificates.SERVER_NAME).operations())
+                    .isEmpty());
+  }
+
+  /** A client of its own (no pooled connection) trusting {@code ca}'s CA and {@code name}. */
+  SidecarClient trusting(SidecarCertificates ca, String name) throws Exception {
+    return HttpSidecarClient.builder(base("https"), () -> TOKEN)
+        .sslContext(PemFiles.trusting(Files.readAllBytes(ca.ca()), "ca.crt", name))
+        .connectAttempts(1, Duration.ZERO)
+        .build();
   }
 
   @Test

@@ -28,7 +28,6 @@ import io.kassette.testkit.CassandraNode;
 import io.kassette.testkit.CqlSessions;
 import io.kassette.testkit.LocalS3Server;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -254,7 +253,7 @@ class AgentIT {
     if (auth != null) {
       b.header("Authorization", auth);
     }
-    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return agent.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

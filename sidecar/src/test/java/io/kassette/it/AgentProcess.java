@@ -1,9 +1,13 @@
 package io.kassette.it;
 
 import io.kassette.api.HttpSidecarClient;
+import io.kassette.api.PemFiles;
 import io.kassette.api.SidecarClient;
+import io.kassette.testkit.SidecarCertificates;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,10 +17,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * The real agent, {@code java -jar kassette-sidecar.jar serve}, as a child process: killed with
- * SIGKILL or stopped with SIGTERM like a container.
+ * SIGKILL or stopped with SIGTERM like a container. It serves HTTPS with a certificate of a CA of
+ * its own, as the chart issues them (unless started with {@code --plain-http}), and its clients
+ * trust that CA and the sidecar's name only.
  */
 final class AgentProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (https?)://[^:]+:(\\d+)");
@@ -25,12 +32,14 @@ final class AgentProcess implements AutoCloseable {
   private final Path out;
   private final Path err;
   final URI base;
+  private final SidecarCertificates tls;
 
-  private AgentProcess(Process process, Path out, Path err, URI base) {
+  private AgentProcess(Process process, Path out, Path err, URI base, SidecarCertificates tls) {
     this.process = process;
     this.out = out;
     this.err = err;
     this.base = base;
+    this.tls = tls;
   }
 
   /** Starts the agent on a free port and waits until it listens. */
@@ -44,6 +53,12 @@ final class AgentProcess implements AutoCloseable {
     cmd.add(CliProcess.jar().toString());
     cmd.add("serve");
     cmd.addAll(List.of("--listen", "127.0.0.1", "--port", "0"));
+    SidecarCertificates tls = null;
+    if (!List.of(args).contains("--plain-http")) {
+      tls = SidecarCertificates.issue(workDir.resolve("tls"));
+      cmd.addAll(
+          List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.key().toString()));
+    }
     cmd.addAll(List.of(args));
     String stamp = Long.toString(System.nanoTime());
     Path out = workDir.resolve("agent-" + stamp + ".out");
@@ -56,7 +71,8 @@ final class AgentProcess implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       Matcher m = LISTENING.matcher(Files.readString(out));
       if (m.find()) {
-        return new AgentProcess(p, out, err, URI.create(m.group(1) + "://127.0.0.1:" + m.group(2)));
+        return new AgentProcess(
+            p, out, err, URI.create(m.group(1) + "://127.0.0.1:" + m.group(2)), tls);
       }
       if (!p.isAlive()) {
         throw new IllegalStateException(
@@ -71,7 +87,25 @@ final class AgentProcess implements AutoCloseable {
   SidecarClient client(String token) {
     return HttpSidecarClient.builder(base, () -> token)
         .requestTimeout(Duration.ofSeconds(90))
+        .sslContext(trust())
         .build();
+  }
+
+  /** A plain java.net.http client that trusts this agent, for raw requests. */
+  HttpClient http() {
+    return HttpSidecarClient.httpClient(Duration.ofSeconds(5), trust());
+  }
+
+  private SSLContext trust() {
+    if (tls == null) {
+      return null;
+    }
+    try {
+      return PemFiles.trusting(
+          Files.readAllBytes(tls.ca()), tls.ca().toString(), SidecarCertificates.SERVER_NAME);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** SIGKILL: no shutdown hook runs, as when a node is lost or the container is OOM-killed. */

@@ -581,81 +581,24 @@ public final class KubeControlPlane implements AutoCloseable {
       if (Files.exists(pki.resolve("admin.crt"))) {
         return;
       }
-      openssl(
+      OpenSsl.ca(pki, "ca", "/CN=kassette-test-ca");
+      OpenSsl.signed(
           pki,
-          "req",
-          "-x509",
-          "-newkey",
-          "rsa:2048",
-          "-nodes",
-          "-keyout",
-          "ca.key",
-          "-out",
-          "ca.crt",
-          "-days",
-          "3650",
-          "-subj",
-          "/CN=kassette-test-ca");
-      Files.writeString(
-          pki.resolve("server.ext"),
+          "ca",
+          "apiserver",
+          "/CN=kube-apiserver",
           "subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,"
               + "DNS:kubernetes.default,DNS:kubernetes.default.svc,"
               + "DNS:kubernetes.default.svc.cluster.local\n"
               + "extendedKeyUsage=serverAuth\n");
-      signed(pki, "apiserver", "/CN=kube-apiserver", "server.ext");
-      Files.writeString(pki.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
-      signed(pki, "admin", "/O=system:masters/CN=kassette-admin", "client.ext");
-      openssl(pki, "genrsa", "-out", "sa.key", "2048");
-      openssl(pki, "rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub");
-    }
-
-    private static void signed(Path pki, String name, String subject, String ext)
-        throws IOException {
-      openssl(
+      OpenSsl.signed(
           pki,
-          "req",
-          "-newkey",
-          "rsa:2048",
-          "-nodes",
-          "-keyout",
-          name + ".key",
-          "-out",
-          name + ".csr",
-          "-subj",
-          subject);
-      openssl(
-          pki,
-          "x509",
-          "-req",
-          "-in",
-          name + ".csr",
-          "-CA",
-          "ca.crt",
-          "-CAkey",
-          "ca.key",
-          "-CAcreateserial",
-          "-out",
-          name + ".crt",
-          "-days",
-          "3650",
-          "-extfile",
-          ext);
-    }
-
-    private static void openssl(Path dir, String... args) throws IOException {
-      List<String> cmd = new ArrayList<>();
-      cmd.add("openssl");
-      cmd.addAll(List.of(args));
-      Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      try {
-        if (p.waitFor() != 0) {
-          throw new IOException("openssl " + String.join(" ", args) + " failed:\n" + out);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      }
+          "ca",
+          "admin",
+          "/O=system:masters/CN=kassette-admin",
+          "extendedKeyUsage=clientAuth\n");
+      OpenSsl.run(pki, "genrsa", "-out", "sa.key", "2048");
+      OpenSsl.run(pki, "rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub");
     }
   }
 }

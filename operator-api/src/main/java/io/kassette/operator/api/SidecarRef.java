@@ -20,16 +20,28 @@ public class SidecarRef {
 
   @Pattern("^https?$")
   @Size(max = 5)
-  @Default("http")
-  @JsonPropertyDescription("http, or https when the sidecar serves TLS.")
-  private String scheme = "http";
+  @Default("https")
+  @JsonPropertyDescription(
+      "https (the default: the sidecar serves TLS and the operator verifies it), or http to send"
+          + " the bearer token in clear to sidecars started with --plain-http.")
+  private String scheme = "https";
+
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(max = 253)
+  @Default("kassette-sidecar")
+  @JsonPropertyDescription(
+      "The DNS name the sidecars' certificate must carry. Pods are reached by IP, which changes"
+          + " on restart, so the operator checks this name and the CA instead of the address.")
+  private String serverName = "kassette-sidecar";
 
   @Required
   @JsonPropertyDescription("Secret holding the bearer token the sidecars accept.")
   private SecretKeyRef tokenSecret;
 
   @JsonPropertyDescription(
-      "Secret holding the CA certificate (PEM) of the sidecars' TLS, for https.")
+      "Secret holding the CA certificate (PEM, key ca.crt unless named) that issued the"
+          + " sidecars' certificates. Unset: the CA the operator was installed with (the"
+          + " chart's sidecarTls).")
   private SecretKeyRef caSecret;
 
   public Integer getPort() {
@@ -46,6 +58,14 @@ public class SidecarRef {
 
   public void setScheme(String scheme) {
     this.scheme = scheme;
+  }
+
+  public String getServerName() {
+    return serverName;
+  }
+
+  public void setServerName(String serverName) {
+    this.serverName = serverName;
   }
 
   public SecretKeyRef getTokenSecret() {

@@ -122,14 +122,25 @@ class ExamplesTest {
               .as(what)
               .contains("serve")
               .contains("--token-file")
+              .contains("--tls-cert=/etc/kassette/tls/tls.crt")
+              .contains("--tls-key=/etc/kassette/tls/tls.key")
+              .doesNotContain("--plain-http")
               .contains("--allowed-locations=");
+          for (String probe : List.of("readinessProbe", "livenessProbe")) {
+            if (c.has(probe)) {
+              assertThat(c.at("/" + probe + "/httpGet/scheme").asText())
+                  .as(what + " " + probe + " over the agent's HTTPS")
+                  .isEqualTo("HTTPS");
+            }
+          }
           assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true))
               .as(what + " allowPrivilegeEscalation")
               .isFalse();
           assertThat(c.at("/securityContext/readOnlyRootFilesystem").asBoolean()).as(what).isTrue();
           assertThat(c.path("volumeMounts").toString())
-              .as(what + " mounts the token and the data volume")
-              .contains("/etc/kassette/token");
+              .as(what + " mounts the token, its certificate and the data volume")
+              .contains("/etc/kassette/token")
+              .contains("/etc/kassette/tls");
         }
       }
     }

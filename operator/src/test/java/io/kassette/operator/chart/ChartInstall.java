@@ -1,5 +1,6 @@
 package io.kassette.operator.chart;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
@@ -7,10 +8,14 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.kassette.testkit.KubeControlPlane;
+import io.kassette.testkit.SidecarCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -130,6 +135,36 @@ public final class ChartInstall implements AutoCloseable {
    */
   public Set<String> refusedRequests() {
     return Set.copyOf(refused);
+  }
+
+  /**
+   * The sidecar certificate the chart issued in {@code databaseNamespace} ({@code tls.crt}, {@code
+   * tls.key}, as a sidecar mounts them) and the CA the chart's Deployment mounts for the operator
+   * ({@code ca.crt} of the CA Secret), written to {@code dir}.
+   */
+  public SidecarCertificates sidecarCertificates(String databaseNamespace, Path dir) {
+    KubernetesClient admin = kube.admin();
+    Secret serving =
+        admin.secrets().inNamespace(databaseNamespace).withName("kassette-sidecar-tls").get();
+    Secret ca =
+        admin.secrets().inNamespace(namespace).withName(serviceAccount() + "-sidecar-ca").get();
+    if (serving == null || ca == null) {
+      throw new IllegalStateException(
+          "the chart made no sidecar certificate in " + databaseNamespace + " or no CA");
+    }
+    try {
+      Files.createDirectories(dir);
+      return new SidecarCertificates(
+          write(dir.resolve("ca.crt"), ca.getData().get("ca.crt")),
+          write(dir.resolve("tls.crt"), serving.getData().get("tls.crt")),
+          write(dir.resolve("tls.key"), serving.getData().get("tls.key")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path write(Path file, String base64) throws IOException {
+    return Files.write(file, Base64.getDecoder().decode(base64));
   }
 
   /** {@code helm uninstall}. */

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Helm chart as a user meets it, on a real API server: {@code helm install}, the operator
  * working under exactly the RBAC the chart grants (cluster-wide, then per-namespace Roles after
- * {@code helm upgrade} to watchNamespaces), and {@code helm uninstall} leaving only the CRDs.
+ * {@code helm upgrade} to watchNamespaces), the sidecar certificates issued where the databases are
+ * and kept across upgrades with their CA, and {@code helm uninstall} leaving only the CRDs.
  */
 class ChartInstallIT {
   static final String RELEASE = "kassette-chart";
@@ -50,9 +51,27 @@ class ChartInstallIT {
       }
       assertThat(chart.refusedRequests()).as("nothing refused under the ClusterRole").isEmpty();
 
+      String ca = data(NS, RELEASE + "-sidecar-ca", "ca.crt");
+      assertThat(data(NS, "kassette-sidecar-tls", "ca.crt"))
+          .as("the sidecars' certificate, in the release namespace by default, from its CA")
+          .isEqualTo(ca);
+
       String upgraded =
           chart.upgrade(Map.of("watchNamespaces[0]", "team-a", "watchNamespaces[1]", "team-b"));
       assertThat(upgraded).contains("has been upgraded");
+      assertThat(data(NS, RELEASE + "-sidecar-ca", "ca.crt"))
+          .as("the CA outlives upgrades")
+          .isEqualTo(ca);
+      String teamA = data("team-a", "kassette-sidecar-tls", "tls.crt");
+      assertThat(data("team-a", "kassette-sidecar-tls", "ca.crt")).isEqualTo(ca);
+      assertThat(data("team-b", "kassette-sidecar-tls", "ca.crt")).isEqualTo(ca);
+      assertThat(names("secret", NS)).noneMatch(n -> n.endsWith("/kassette-sidecar-tls"));
+      assertThat(names("networkpolicy", "team-a"))
+          .containsExactly("networkpolicy.networking.k8s.io/" + RELEASE + "-sidecar-0");
+      chart.upgrade(Map.of("watchNamespaces[0]", "team-a", "watchNamespaces[1]", "team-b"));
+      assertThat(data("team-a", "kassette-sidecar-tls", "tls.crt"))
+          .as("a certificate with most of its life left is kept: the sidecars need no new one")
+          .isEqualTo(teamA);
       assertThat(names("clusterrole,clusterrolebinding")).noneMatch(n -> n.endsWith("/" + RELEASE));
       for (String ns : List.of("team-a", "team-b")) {
         assertThat(names("role,rolebinding", ns))
@@ -87,11 +106,17 @@ class ChartInstallIT {
         .contains("cassandrabackups.kassette.io", "cassandrarestores.kassette.io");
   }
 
+  String data(String namespace, String secret, String key) {
+    var s = kube.admin().secrets().inNamespace(namespace).withName(secret).get();
+    assertThat(s).as("Secret " + namespace + "/" + secret).isNotNull();
+    return s.getData().get(key);
+  }
+
   KassetteOperator start(ChartInstall chart, Set<String> namespaces) throws Exception {
     KubernetesClient client = chart.operatorClient();
     return KassetteOperator.start(
         client,
-        new HttpSidecarConnector(client, Duration.ofSeconds(5)),
+        new HttpSidecarConnector(client, Duration.ofSeconds(5), null),
         new KassetteOperator.Settings(
                 namespaces, Duration.ofMillis(500), Duration.ofMillis(500), -1)
             .withLeaderElection(NS));

@@ -3,11 +3,10 @@ package io.kassette.operator.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -43,13 +42,13 @@ class ChartTest {
           Map.entry("networkPolicy.databases[0].namespace", "cassandra"),
           Map.entry("networkPolicy.databases[0].podSelector.app", "cassandra"),
           Map.entry("networkPolicy.databases[0].sidecarPort", 8090),
+          Map.entry("networkPolicy.podSelector", "null"),
           Map.entry("nodeSelector.kubernetes\\.io/os", "linux"),
           Map.entry("priorityClassName", "system-cluster-critical"));
 
   @Test
   void lintsStrictly() {
-    LintResult lint = new Helm(KassetteChart.path()).lint().strict().call();
-    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    assertThat(KassetteChart.lintStrictly()).contains("1 chart(s) linted, 0 chart(s) failed");
   }
 
   @Test
@@ -66,7 +65,10 @@ class ChartTest {
             "Role",
             "RoleBinding",
             "Service",
-            "Deployment");
+            "Deployment",
+            "Secret",
+            "Secret",
+            "NetworkPolicy");
     assertStrict(chart);
     Deployment d = only(chart, Deployment.class);
     assertThat(d.getSpec().getReplicas()).isEqualTo(2);
@@ -156,6 +158,82 @@ class ChartTest {
                   .containsExactly("kassette-sidecar", "kassette-sidecar-ca");
               assertThat(r.getVerbs()).containsExactly("list", "watch");
             });
+  }
+
+  @Test
+  void sidecarTlsAndTheSidecarNetworkPolicyAreOnByDefault() throws Exception {
+    List<HasMetadata> chart = KassetteChart.render(Map.of("databaseNamespaces", "{db1,db2}"));
+    List<Secret> secrets =
+        chart.stream().filter(Secret.class::isInstance).map(Secret.class::cast).toList();
+    assertThat(secrets)
+        .extracting(x -> x.getMetadata().getName() + "@" + x.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder(
+            "kassette-sidecar-ca@" + KassetteChart.NAMESPACE,
+            "kassette-sidecar-tls@db1",
+            "kassette-sidecar-tls@db2");
+    Secret ca = secrets.get(0);
+    var factory = java.security.cert.CertificateFactory.getInstance("X.509");
+    var caCert =
+        (java.security.cert.X509Certificate)
+            factory.generateCertificate(
+                new java.io.ByteArrayInputStream(
+                    java.util.Base64.getDecoder().decode(ca.getData().get("ca.crt"))));
+    assertThat(caCert.getBasicConstraints()).as("a CA").isGreaterThanOrEqualTo(0);
+    for (Secret serving : secrets.subList(1, 3)) {
+      assertThat(serving.getType()).isEqualTo("kubernetes.io/tls");
+      assertThat(serving.getData()).containsOnlyKeys("tls.crt", "tls.key", "ca.crt");
+      var cert =
+          (java.security.cert.X509Certificate)
+              factory.generateCertificate(
+                  new java.io.ByteArrayInputStream(
+                      java.util.Base64.getDecoder().decode(serving.getData().get("tls.crt"))));
+      cert.verify(caCert.getPublicKey());
+      assertThat(cert.getSubjectAlternativeNames()).containsExactly(List.of(2, "kassette-sidecar"));
+    }
+    var pod = only(chart, Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("KASSETTE_SIDECAR_CA");
+              assertThat(e.getValue()).isEqualTo("/etc/kassette/sidecar-ca/ca.crt");
+            });
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("kassette-sidecar-ca");
+              assertThat(v.getSecret().getItems())
+                  .as("the CA's certificate only: its key stays out of the operator's pods")
+                  .extracting(i -> i.getKey())
+                  .containsExactly("ca.crt");
+            });
+    assertThat(chart)
+        .filteredOn(NetworkPolicy.class::isInstance)
+        .map(NetworkPolicy.class::cast)
+        .extracting(
+            n ->
+                n.getMetadata().getNamespace()
+                    + " "
+                    + n.getSpec().getPodSelector().getMatchLabels())
+        .containsExactlyInAnyOrder(
+            "db1 {kassette.io/sidecar=true}", "db2 {kassette.io/sidecar=true}");
+
+    List<HasMetadata> plain =
+        KassetteChart.render(Map.of("sidecarTls.enabled", false, "networkPolicy.enabled", false));
+    assertThat(plain).noneMatch(r -> r instanceof Secret || r instanceof NetworkPolicy);
+    assertThat(only(plain, Deployment.class).getSpec().getTemplate().getSpec().getVolumes())
+        .noneMatch(v -> v.getSecret() != null);
+    assertThatThrownBy(() -> KassetteChart.render(Map.of("sidecarTls.create", false)))
+        .hasMessageContaining("sidecarTls.caSecretName");
+    List<HasMetadata> own =
+        KassetteChart.render(
+            Map.of("sidecarTls.create", false, "sidecarTls.caSecretName", "cert-manager-ca"));
+    assertThat(own).noneMatch(Secret.class::isInstance);
+    assertThat(only(own, Deployment.class).getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("cert-manager-ca"));
   }
 
   @Test
