@@ -33,6 +33,7 @@ public final class CassandraNode implements AutoCloseable {
   private final int ringDelayMillis;
   private final String jmxUser;
   private final String jmxPassword;
+  private final boolean cqlAuth;
   private Process process;
 
   private CassandraNode(Builder b) {
@@ -48,6 +49,7 @@ public final class CassandraNode implements AutoCloseable {
     this.autoBootstrap = b.autoBootstrap;
     this.ringDelayMillis = b.ringDelayMillis;
     this.jmxUser = b.jmxUser;
+    this.cqlAuth = b.cqlAuth;
     this.jmxPassword = b.jmxPassword;
   }
 
@@ -70,6 +72,7 @@ public final class CassandraNode implements AutoCloseable {
     private int ringDelayMillis = 1000;
     private String jmxUser;
     private String jmxPassword;
+    private boolean cqlAuth;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -124,6 +127,15 @@ public final class CassandraNode implements AutoCloseable {
     public Builder jmxAuth(String user, String password) {
       jmxUser = user;
       jmxPassword = password;
+      return this;
+    }
+
+    /**
+     * CQL with password authentication: the superuser {@code cassandra}/{@code cassandra} exists at
+     * once, to create the roles a test needs.
+     */
+    public Builder cqlAuth() {
+      cqlAuth = true;
       return this;
     }
 
@@ -183,6 +195,11 @@ public final class CassandraNode implements AutoCloseable {
             .replace("@STORAGE_PORT@", String.valueOf(storagePort))
             .replace("@CQL_PORT@", String.valueOf(cqlPort))
             .replace("@AUTO_BOOTSTRAP@", String.valueOf(autoBootstrap));
+    if (cqlAuth) {
+      yaml =
+          yaml.replace(
+              "authenticator: AllowAllAuthenticator", "authenticator: PasswordAuthenticator");
+    }
     Path conf = dir.resolve("conf");
     Files.writeString(conf.resolve("cassandra.yaml"), yaml);
     Files.writeString(
@@ -210,6 +227,10 @@ public final class CassandraNode implements AutoCloseable {
             "-Djava.rmi.server.hostname=127.0.0.1",
             "-Dcassandra.skip_wait_for_gossip_to_settle=0",
             "-Dcassandra.ring_delay_ms=" + ringDelayMillis));
+    if (cqlAuth) {
+      // The default superuser at once, not after the 10 s meant for joining a cluster.
+      cmd.add("-Dcassandra.superuser_setup_delay_ms=0");
+    }
     if (jmxUser != null) {
       Path passwords = conf.resolve("jmxremote.password");
       Files.writeString(passwords, jmxUser + " " + jmxPassword + "\n");
@@ -306,8 +327,14 @@ public final class CassandraNode implements AutoCloseable {
     javax.management.remote.JMXServiceURL url =
         new javax.management.remote.JMXServiceURL(
             "service:jmx:rmi:///jndi/rmi://" + jmxAddress() + "/jmxrmi");
+    java.util.Map<String, Object> env =
+        jmxUser == null
+            ? java.util.Map.of()
+            : java.util.Map.of(
+                javax.management.remote.JMXConnector.CREDENTIALS,
+                new String[] {jmxUser, jmxPassword});
     try (javax.management.remote.JMXConnector c =
-        javax.management.remote.JMXConnectorFactory.connect(url)) {
+        javax.management.remote.JMXConnectorFactory.connect(url, env)) {
       c.getMBeanServerConnection()
           .invoke(
               new javax.management.ObjectName("org.apache.cassandra.db:type=StorageService"),

@@ -11,13 +11,21 @@ public final class CqlSessions {
   private CqlSessions() {}
 
   public static CqlSession open(CassandraNode node) {
+    return builder(node).build();
+  }
+
+  /** A session of this role, for nodes started with {@code cqlAuth()}. */
+  public static CqlSession open(CassandraNode node, String user, String password) {
+    return builder(node).withAuthCredentials(user, password).build();
+  }
+
+  private static com.datastax.oss.driver.api.core.CqlSessionBuilder builder(CassandraNode node) {
     return CqlSession.builder()
         .addContactPoint(new InetSocketAddress(node.ip(), node.cqlPort()))
         .withLocalDatacenter(node.datacenter())
         .withConfigLoader(
             DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(120))
-                .build())
-        .build();
+                .build());
   }
 }
