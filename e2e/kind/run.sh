@@ -42,7 +42,8 @@ echo "== operator (first: it issues the sidecars' TLS Secret in the database nam
 kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f -
 helm upgrade --install kassette helm/kassette --namespace kassette-system --create-namespace \
   --set image.tag=e2e --set image.pullPolicy=Never --set replicaCount=1 \
-  --set "databaseNamespaces={$NS}" --wait --timeout 5m
+  --set "databaseNamespaces={$NS}" --set "sidecarConfig.allowedLocations={s3://backups/kind}" \
+  --wait --timeout 5m
 
 echo "== storage and database"
 kubectl apply -f "$HERE/minio.yaml"

@@ -124,8 +124,12 @@ class ExamplesTest {
               .contains("--token-file")
               .contains("--tls-cert=/etc/kassette/tls/tls.crt")
               .contains("--tls-key=/etc/kassette/tls/tls.key")
-              .doesNotContain("--plain-http")
-              .contains("--allowed-locations=");
+              .doesNotContain("--plain-http");
+          assertThat(
+                  c.path("args").toString().contains("--allowed-locations=")
+                      || c.path("envFrom").toString().contains("kassette-sidecar-config"))
+              .as(what + " has an allow-list: --allowed-locations or the chart's sidecarConfig")
+              .isTrue();
           for (String probe : List.of("readinessProbe", "livenessProbe")) {
             if (c.has(probe)) {
               assertThat(c.at("/" + probe + "/httpGet/scheme").asText())

@@ -68,6 +68,7 @@ class ChartTest {
             "Deployment",
             "Secret",
             "Secret",
+            "ConfigMap",
             "NetworkPolicy");
     assertStrict(chart);
     Deployment d = only(chart, Deployment.class);
@@ -218,6 +219,27 @@ class ChartTest {
                     + n.getSpec().getPodSelector().getMatchLabels())
         .containsExactlyInAnyOrder(
             "db1 {kassette.io/sidecar=true}", "db2 {kassette.io/sidecar=true}");
+
+    List<HasMetadata> allowing =
+        KassetteChart.render(
+            Map.of(
+                "databaseNamespaces", "{db1}",
+                "sidecarConfig.allowedLocations", "{s3://backups/prod,gs://dr/prod}"));
+    assertThat(allowing)
+        .filteredOn(io.fabric8.kubernetes.api.model.ConfigMap.class::isInstance)
+        .map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMetadata().getNamespace()).isEqualTo("db1");
+              assertThat(m.getMetadata().getName()).isEqualTo("kassette-sidecar-config");
+              assertThat(m.getData())
+                  .containsExactly(
+                      Map.entry("KASSETTE_ALLOWED_LOCATIONS", "s3://backups/prod,gs://dr/prod"));
+            });
+    assertThatThrownBy(
+            () -> KassetteChart.render(Map.of("sidecarConfig.allowedLocations", "{s3://a b}")))
+        .hasMessageContaining("sidecarConfig/allowedLocations");
 
     List<HasMetadata> plain =
         KassetteChart.render(Map.of("sidecarTls.enabled", false, "networkPolicy.enabled", false));
