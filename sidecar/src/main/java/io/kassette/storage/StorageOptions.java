@@ -100,6 +100,23 @@ public record StorageOptions(
         maxConcurrency);
   }
 
+  /** The same options against a GCS endpoint (an emulator), without credentials. */
+  public StorageOptions withGcsEndpoint(URI endpoint, String project) {
+    return new StorageOptions(
+        s3Region,
+        s3Endpoint,
+        s3PathStyle,
+        s3AccessKeyId,
+        s3SecretAccessKey,
+        s3Sse,
+        s3KmsKeyId,
+        gcsCredentialsFile,
+        endpoint,
+        project,
+        partSizeBytes,
+        maxConcurrency);
+  }
+
   public StorageOptions withS3Sse(String sse, String kmsKeyId) {
     return new StorageOptions(
         s3Region,

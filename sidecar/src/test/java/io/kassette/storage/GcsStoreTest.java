@@ -5,8 +5,8 @@ import java.util.UUID;
 
 /**
  * The contract against Google Cloud Storage's own in-memory test double (google-cloud-nio's
- * LocalStorageHelper: the real client API over a fake RPC layer). No GCS emulator can be installed
- * on this machine; the real client is used against any emulator via KASSETTE_GCS_ENDPOINT.
+ * LocalStorageHelper: the real client API over a fake RPC layer, no HTTP), fast; {@link
+ * GcsHttpStoreTest} runs the same contract over real HTTP against fake-gcs-server.
  */
 class GcsStoreTest extends ObjectStoreContract {
   @Override
