@@ -17,6 +17,7 @@ import io.kassette.storage.StorageLocation;
 import io.kassette.storage.StorageOptions;
 import io.kassette.testkit.CassandraNode;
 import io.kassette.testkit.CqlSessions;
+import io.kassette.testkit.FakeGcsServer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -155,6 +156,34 @@ class RestoreIT {
     // The secondary index was rebuilt for the imported SSTables and answers queries.
     assertThat(cql.execute("SELECT id FROM exact.a WHERE tag = 'tag-3'").all()).hasSize(71);
     assertThat(stagingLeft()).isEmpty();
+  }
+
+  @Test
+  void aBackupOnGcsOverHttpRestoresExactlyItsRows() throws Exception {
+    try (FakeGcsServer gcs =
+        FakeGcsServer.start(tmp.resolve("fake-gcs.log")).createBucket("kassette-it")) {
+      CliProcess gcsCli =
+          new CliProcess(
+              tmp.resolve("cli-gcs"),
+              Map.of(
+                  "KASSETTE_GCS_ENDPOINT",
+                  gcs.endpoint().toString(),
+                  "KASSETTE_GCS_PROJECT",
+                  "test"));
+      createAndFill("ongcs", 400);
+      String a = contents("ongcs", "a");
+      String[] backup = args("backup", "ongcs", "g1", "--keyspaces", "ongcs");
+      backup[2] = "gs://kassette-it/prod";
+      ok(gcsCli.run(backup));
+      cql.execute("TRUNCATE ongcs.a");
+      insert("ongcs", "a", 1000, 1100);
+
+      String[] restore = args("restore", "ongcs", "g1", "--truncate", "--keyspaces", "ongcs.a");
+      restore[2] = "gs://kassette-it/prod";
+      ok(gcsCli.run(restore));
+      assertThat(contents("ongcs", "a")).isEqualTo(a);
+      assertThat(stagingLeft()).isEmpty();
+    }
   }
 
   @Test
