@@ -429,9 +429,17 @@ class OperatorIT {
         .toList();
   }
 
+  /** A sidecar as the operator reaches it: HTTPS, the chart's CA and the sidecar's name. */
   static SidecarClient sidecar(String ip) {
-    return HttpSidecarClient.builder(URI.create("http://" + ip + ":" + sidecarPort), () -> TOKEN)
-        .build();
+    try {
+      return HttpSidecarClient.builder(URI.create("https://" + ip + ":" + sidecarPort), () -> TOKEN)
+          .sslContext(
+              io.kassette.api.PemFiles.trusting(
+                  Files.readAllBytes(tls.ca()), "ca.crt", SidecarCertificates.SERVER_NAME))
+          .build();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static String cli(String... args) throws Exception {
