@@ -2,32 +2,21 @@ package io.kassette.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code kassette purge} as typed; the retention rules themselves are in BackupPurgeTest. */
 class PurgeCommandTest {
   @TempDir Path tmp;
 
-  record Run(int exit, String out, String err) {}
-
-  Run run(String... args) {
-    CommandLine cli = KassetteCli.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void aDryRunReportsWhatItWouldDelete() {
-    Run r =
+    CliRun r =
         run(
             "purge",
             "--location",
@@ -45,10 +34,11 @@ class PurgeCommandTest {
 
   @Test
   void badRetentionIsOneLineNamingTheFlag() {
-    Run zero = run("purge", "--location", "file://" + tmp, "--cluster", "c1", "--keep-last", "0");
+    CliRun zero =
+        run("purge", "--location", "file://" + tmp, "--cluster", "c1", "--keep-last", "0");
     assertThat(zero.exit()).isEqualTo(2);
     assertThat(zero.err()).contains("--keep-last must be at least 1").hasLineCount(1);
-    Run grace =
+    CliRun grace =
         run(
             "purge",
             "--location",
