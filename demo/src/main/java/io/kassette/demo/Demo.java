@@ -150,7 +150,8 @@ public final class Demo {
     String token = HexFormat.of().formatHex(secret);
     Path tokenFile = Files.writeString(work.resolve("sidecar-token"), token);
     // HTTPS as the chart sets it up: a CA the operator trusts, a certificate naming the sidecar.
-    SidecarCertificates tls = SidecarCertificates.issue(work.resolve("sidecar-tls"));
+    SidecarCertificates tls =
+        SidecarCertificates.issue(work.resolve("sidecar-tls"), SidecarCertificates.serverName(NS));
     for (CassandraNode n : nodes) {
       started.push(
           AgentServer.start(

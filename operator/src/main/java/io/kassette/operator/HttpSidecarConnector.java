@@ -27,8 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The sidecar's certificate must chain to the CA the resource names ({@code caSecret}) or else
  * to the operator's own ({@code KASSETTE_SIDECAR_CA}, mounted by the chart), and carry the DNS name
- * {@code serverName}; the pod IP is not checked, since no certificate issued once can name the IPs
- * pods get on every restart.
+ * {@code <serverName>.<pod namespace>}; the pod IP is not checked, since no certificate issued once
+ * can name the IPs pods get on every restart. The namespace in the name keeps one namespace's
+ * sidecar certificate (and whoever can read its key) from passing for the sidecars of another when
+ * one CA serves them all.
  *
  * <p>One java.net.http client serves every pod that shares a trust setting (one selector thread,
  * one connection pool), so a pod's own client is a few fields. It is kept per pod UID and dropped
@@ -79,7 +81,9 @@ public final class HttpSidecarConnector implements SidecarConnector {
     int port = sidecar.getPort() == null ? 8090 : sidecar.getPort();
     String host = ip.contains(":") ? "[" + ip + "]" : ip;
     URI base = URI.create(scheme + "://" + host + ":" + port);
-    Trust trust = "http".equals(scheme) ? null : trust(namespace, sidecar);
+    String podNamespace =
+        pod.getMetadata().getNamespace() == null ? namespace : pod.getMetadata().getNamespace();
+    Trust trust = "http".equals(scheme) ? null : trust(namespace, podNamespace, sidecar);
     String transportKey = trust == null ? "plain" : trust.key();
     String address = base + "#" + transportKey + "#" + tokenRef.getName();
     long now = System.nanoTime();
@@ -126,7 +130,11 @@ public final class HttpSidecarConnector implements SidecarConnector {
           try {
             return HttpSidecarClient.httpClient(
                 Duration.ofSeconds(5),
-                PemFiles.trusting(trust.pem(), trust.what(), trust.serverName()));
+                PemFiles.trusting(
+                    trust.pem(),
+                    trust.what(),
+                    trust.serverName(),
+                    "spec.cluster.sidecar.serverName, then a dot and the pod's namespace"));
           } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
           }
@@ -137,19 +145,38 @@ public final class HttpSidecarConnector implements SidecarConnector {
    * The resource's CA Secret, else the operator's CA file, keyed by content and server name: a
    * renewed CA gets a new transport.
    */
-  private Trust trust(String namespace, SidecarRef sidecar) {
+  private Trust trust(String namespace, String podNamespace, SidecarRef sidecar) {
     String serverName =
-        sidecar.getServerName() == null || sidecar.getServerName().isBlank()
-            ? "kassette-sidecar"
-            : sidecar.getServerName();
+        (sidecar.getServerName() == null || sidecar.getServerName().isBlank()
+                ? "kassette-sidecar"
+                : sidecar.getServerName())
+            + "."
+            + podNamespace;
     SecretKeyRef ca = sidecar.getCaSecret();
     String what;
     byte[] pem;
     if (ca != null) {
-      what = "Secret " + ca.getName() + "/" + keyOf(ca, "ca.crt");
+      what =
+          "Secret "
+              + namespace
+              + "/"
+              + ca.getName()
+              + " key "
+              + keyOf(ca, "ca.crt")
+              + " (spec.cluster.sidecar.caSecret)";
+      if (secrets.holds(namespace, ca.getName(), "tls.key")) {
+        // The operator only needs the CA certificate; a Secret with a key is a sidecar's or the
+        // CA's own, and reading it would let the operator (or whoever takes it over) mint
+        // certificates or impersonate sidecars.
+        throw new IllegalStateException(
+            what
+                + " also holds a private key (tls.key): name a Secret that holds only the CA"
+                + " certificate (ca.crt), e.g. a trust-manager Bundle or a copy of ca.crt, and"
+                + " remove the key's Secret from the Helm value sidecarSecretNames");
+      }
       pem = secrets.value(namespace, ca.getName(), keyOf(ca, "ca.crt")).getBytes(UTF_8);
     } else if (defaultCa != null) {
-      what = defaultCa.toString();
+      what = "the operator's sidecar CA " + defaultCa + " (KASSETTE_SIDECAR_CA)";
       try {
         pem = Files.readAllBytes(defaultCa);
       } catch (IOException e) {
@@ -160,7 +187,7 @@ public final class HttpSidecarConnector implements SidecarConnector {
       throw new IllegalStateException(
           "spec.cluster.sidecar.caSecret is not set and the operator has no sidecar CA"
               + " (KASSETTE_SIDECAR_CA): name the Secret holding the CA of the sidecars'"
-              + " certificates, install the chart with sidecarTls.create=true, or set"
+              + " certificates, install the chart with sidecarTls.enabled=true, or set"
               + " spec.cluster.sidecar.scheme: http for sidecars started with --plain-http");
     }
     String key =

@@ -50,6 +50,14 @@ public final class TokenSecrets implements AutoCloseable {
     throw new SecretUnavailableException("Secret " + name + " has no key " + key, null);
   }
 
+  /** Whether Secret {@code namespace/name} holds {@code key} (its value is not read). */
+  public boolean holds(String namespace, String name, String key) {
+    Secret s = secret(namespace, name);
+    return s != null
+        && ((s.getData() != null && s.getData().containsKey(key))
+            || (s.getStringData() != null && s.getStringData().containsKey(key)));
+  }
+
   private Secret secret(String namespace, String name) {
     SharedIndexInformer<Secret> informer;
     try {

@@ -96,7 +96,7 @@ class HttpSidecarConnectorTest {
                 "databaseNamespaces",
                 "{" + NS + "}",
                 "sidecarSecretNames",
-                "{kassette-sidecar,sidecar-ca}"));
+                "{kassette-sidecar,sidecar-ca,ca-with-key}"));
     tls = chart.sidecarCertificates(NS, tmp.resolve("tls"));
     secret("kassette-sidecar", FIRST);
     tokenFile = Files.writeString(tmp.resolve("token"), FIRST);
@@ -165,7 +165,8 @@ class HttpSidecarConnectorTest {
 
   @Test
   void aSidecarOfAnotherCaOrNameOrNoCaAtAllIsRefusedNamingTheFix() throws Exception {
-    SidecarCertificates foreign = SidecarCertificates.issue(tmp.resolve("foreign"));
+    SidecarCertificates foreign =
+        SidecarCertificates.issue(tmp.resolve("foreign"), SidecarCertificates.serverName(NS));
     ClusterRef cluster = cluster("kassette-sidecar", agent.address().getPort());
     SidecarClient untrusting =
         new HttpSidecarConnector(secrets, Duration.ofSeconds(5), foreign.ca())
@@ -173,6 +174,8 @@ class HttpSidecarConnectorTest {
     assertThatThrownBy(untrusting::operations)
         .isInstanceOf(SidecarException.class)
         .hasMessageContaining("SSLHandshakeException")
+        .hasMessageContaining("does not chain to the CA in the operator's sidecar CA")
+        .hasMessageContaining("KASSETTE_SIDECAR_CA")
         .hasMessageNotContaining(FIRST);
 
     ClusterRef renamed = cluster("kassette-sidecar", agent.address().getPort());
@@ -182,7 +185,7 @@ class HttpSidecarConnectorTest {
             .connect(NS, pod("p-0", "127.0.0.1"), renamed);
     assertThatThrownBy(wrongName::operations)
         .isInstanceOf(SidecarException.class)
-        .hasMessageContaining("names [kassette-sidecar], not cassandra-sidecar")
+        .hasMessageContaining("names [kassette-sidecar.connector], not cassandra-sidecar.connector")
         .hasMessageContaining("spec.cluster.sidecar.serverName");
 
     assertThatThrownBy(
@@ -191,7 +194,7 @@ class HttpSidecarConnectorTest {
                     .connect(NS, pod("p-0", "127.0.0.1"), cluster))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("spec.cluster.sidecar.caSecret")
-        .hasMessageContaining("sidecarTls.create=true")
+        .hasMessageContaining("sidecarTls.enabled=true")
         .hasMessageContaining("scheme: http");
 
     secret("not-in-the-chart", "x");
@@ -202,6 +205,51 @@ class HttpSidecarConnectorTest {
         .isInstanceOf(TokenSecrets.SecretUnavailableException.class)
         .hasMessageContaining("not-in-the-chart")
         .hasMessageContaining("sidecarSecretNames");
+  }
+
+  /**
+   * One CA serves every database namespace, so a certificate (and the key a namespace's admins can
+   * read) must not pass for the sidecars of another namespace: the name carries the namespace.
+   */
+  @Test
+  void oneNamespacesCertificateDoesNotPassForAnothersSidecars() throws Exception {
+    Pod elsewhere = pod("p-0", "127.0.0.1");
+    elsewhere.getMetadata().setNamespace("payments");
+    SidecarClient impostor =
+        new HttpSidecarConnector(secrets, Duration.ofSeconds(5), tls.ca())
+            .connect(NS, elsewhere, cluster("kassette-sidecar", agent.address().getPort()));
+    assertThatThrownBy(impostor::operations)
+        .isInstanceOf(SidecarException.class)
+        .hasMessageContaining("names [kassette-sidecar.connector], not kassette-sidecar.payments");
+  }
+
+  @Test
+  void aCaSecretThatHoldsAPrivateKeyIsRefused() {
+    admin
+        .secrets()
+        .inNamespace(NS)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("ca-with-key")
+                .withNamespace(NS)
+                .endMetadata()
+                .withStringData(Map.of("ca.crt", "x", "tls.crt", "x", "tls.key", "x"))
+                .build())
+        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    ClusterRef cluster = cluster("kassette-sidecar", agent.address().getPort());
+    SecretKeyRef ca = new SecretKeyRef();
+    ca.setName("ca-with-key");
+    cluster.getSidecar().setCaSecret(ca);
+    HttpSidecarConnector connector = new HttpSidecarConnector(secrets, Duration.ofSeconds(5), null);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> connector.connect(NS, pod("p-0", "127.0.0.1"), cluster))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("spec.cluster.sidecar.caSecret")
+                    .hasMessageContaining("also holds a private key (tls.key)"));
   }
 
   @Test

@@ -435,7 +435,7 @@ class OperatorIT {
       return HttpSidecarClient.builder(URI.create("https://" + ip + ":" + sidecarPort), () -> TOKEN)
           .sslContext(
               io.kassette.api.PemFiles.trusting(
-                  Files.readAllBytes(tls.ca()), "ca.crt", SidecarCertificates.SERVER_NAME))
+                  Files.readAllBytes(tls.ca()), "ca.crt", SidecarCertificates.serverName(NS)))
           .build();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

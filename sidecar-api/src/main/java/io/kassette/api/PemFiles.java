@@ -65,45 +65,100 @@ public final class PemFiles {
    * the files change (looked at every ten seconds at most), so a certificate renewed by
    * cert-manager in a mounted Secret is served without a restart.
    */
-  public static SSLContext server(Path certificate, Path key) throws IOException {
+  public static Server server(Path certificate, Path key) throws IOException {
     return server(certificate, key, Duration.ofSeconds(10));
   }
 
+  /**
+   * A server's TLS context, and when the certificate it serves now expires (for a metric: renewal
+   * depends on something outside the agent, a helm upgrade or cert-manager, which may not happen).
+   */
+  public record Server(
+      SSLContext context, java.util.function.Supplier<java.time.Instant> notAfter) {}
+
   /** As {@link #server(Path, Path)}, looking at the files at most every {@code recheck}. */
-  public static SSLContext server(Path certificate, Path key, Duration recheck) throws IOException {
+  public static Server server(Path certificate, Path key, Duration recheck) throws IOException {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[] {new ReloadingKeys(certificate, key, recheck)}, null, null);
-      return context;
+      ReloadingKeys keys = new ReloadingKeys(certificate, key, recheck);
+      context.init(new KeyManager[] {keys}, null, null);
+      return new Server(context, keys::notAfter);
     } catch (GeneralSecurityException e) {
       throw new IOException(
           "cannot use " + certificate + " with " + key + ": " + e.getMessage(), e);
     }
   }
 
-  /** The key manager of one pair of files as they are now; fails naming the files. */
-  private static X509ExtendedKeyManager keys(Path certificate, Path key) throws IOException {
+  /**
+   * The key manager of one pair as read (each file read once, so the two cannot come from different
+   * renewals); fails naming the files, also when the key does not belong to the certificate, which
+   * the JDK would only find at the first handshake.
+   */
+  private record Keys(X509ExtendedKeyManager manager, java.time.Instant notAfter) {}
+
+  private static Keys keys(byte[] certificatePem, byte[] keyPem, Path certificate, Path key)
+      throws IOException {
     try {
-      List<? extends Certificate> chain = certificates(certificate);
+      List<? extends Certificate> chain =
+          List.copyOf(
+              CertificateFactory.getInstance("X.509")
+                  .generateCertificates(new java.io.ByteArrayInputStream(certificatePem)));
       if (chain.isEmpty()) {
         throw new IOException(certificate + " holds no PEM certificate");
       }
+      PrivateKey privateKey = privateKey(new String(keyPem, StandardCharsets.US_ASCII), key);
+      proveKeyMatches(privateKey, chain.get(0), certificate, key);
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       char[] password = new char[0];
-      store.setKeyEntry("agent", privateKey(key), password, chain.toArray(Certificate[]::new));
+      store.setKeyEntry("agent", privateKey, password, chain.toArray(Certificate[]::new));
       KeyManagerFactory kmf =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(store, password);
       for (KeyManager km : kmf.getKeyManagers()) {
         if (km instanceof X509ExtendedKeyManager x) {
-          return x;
+          return new Keys(x, ((X509Certificate) chain.get(0)).getNotAfter().toInstant());
         }
       }
       throw new GeneralSecurityException("no X.509 key manager");
     } catch (GeneralSecurityException e) {
       throw new IOException(
           "cannot use " + certificate + " with " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Signs a random challenge with the key and verifies it with the certificate's public key. */
+  private static void proveKeyMatches(
+      PrivateKey privateKey, Certificate leaf, Path certificate, Path key)
+      throws IOException, GeneralSecurityException {
+    String algorithm =
+        switch (privateKey.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          default -> privateKey.getAlgorithm();
+        };
+    byte[] challenge = new byte[32];
+    new java.security.SecureRandom().nextBytes(challenge);
+    java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+    signer.initSign(privateKey);
+    signer.update(challenge);
+    byte[] signature = signer.sign();
+    java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+    boolean matches;
+    try {
+      verifier.initVerify(leaf.getPublicKey());
+      verifier.update(challenge);
+      matches = verifier.verify(signature);
+    } catch (GeneralSecurityException otherAlgorithm) {
+      matches = false;
+    }
+    if (!matches) {
+      throw new IOException(
+          "the key in "
+              + key
+              + " does not belong to the first certificate in "
+              + certificate
+              + ": write both from the same Secret (tls.crt and tls.key)");
     }
   }
 
@@ -121,7 +176,19 @@ public final class PemFiles {
     private volatile Pair previous;
     private volatile long checkedNanos;
 
-    private record Pair(long generation, byte[] cert, byte[] key, X509ExtendedKeyManager manager) {}
+    private record Pair(long generation, byte[] cert, byte[] key, Keys keys) {
+      X509ExtendedKeyManager manager() {
+        return keys.manager();
+      }
+
+      java.time.Instant notAfter() {
+        return keys.notAfter();
+      }
+    }
+
+    java.time.Instant notAfter() {
+      return fresh().notAfter();
+    }
 
     ReloadingKeys(Path certificate, Path key, Duration recheck) throws IOException {
       this.certificate = certificate;
@@ -134,7 +201,7 @@ public final class PemFiles {
     private Pair load(long generation) throws IOException {
       byte[] c = Files.readAllBytes(certificate);
       byte[] k = Files.readAllBytes(key);
-      return new Pair(generation, c, k, keys(certificate, key));
+      return new Pair(generation, c, k, keys(c, k, certificate, key));
     }
 
     private Pair fresh() {
@@ -145,9 +212,10 @@ public final class PemFiles {
             checkedNanos = now;
             try {
               Pair pair = current;
-              if (!Arrays.equals(Files.readAllBytes(certificate), pair.cert())
-                  || !Arrays.equals(Files.readAllBytes(key), pair.key())) {
-                Pair next = load(pair.generation() + 1);
+              byte[] c = Files.readAllBytes(certificate);
+              byte[] k = Files.readAllBytes(key);
+              if (!Arrays.equals(c, pair.cert()) || !Arrays.equals(k, pair.key())) {
+                Pair next = new Pair(pair.generation() + 1, c, k, keys(c, k, certificate, key));
                 previous = pair;
                 current = next;
                 LOG.log(System.Logger.Level.INFO, "serving the renewed certificate " + certificate);
@@ -252,10 +320,23 @@ public final class PemFiles {
    * peer is a sidecar, the CA that it was issued for this purpose.
    */
   public static SSLContext trusting(byte[] pem, String what, String serverName) throws IOException {
+    return trusting(pem, what, serverName, "the expected server name");
+  }
+
+  /**
+   * As {@link #trusting(byte[], String, String)}; a refusal names {@code what} (where the CA came
+   * from, and the setting that chooses it) or {@code nameSource} (the setting that chose the name),
+   * so that whoever reads it knows what to change.
+   */
+  public static SSLContext trusting(byte[] pem, String what, String serverName, String nameSource)
+      throws IOException {
     try {
       X509ExtendedTrustManager chain = chainTrust(pem, what);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {new NamedServerTrust(chain, serverName)}, null);
+      context.init(
+          null,
+          new TrustManager[] {new NamedServerTrust(chain, serverName, what, nameSource)},
+          null);
       return context;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot trust " + what + ": " + e.getMessage(), e);
@@ -293,24 +374,63 @@ public final class PemFiles {
   private static final class NamedServerTrust extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager chain;
     private final String serverName;
+    private final String what;
+    private final String nameSource;
 
-    NamedServerTrust(X509ExtendedTrustManager chain, String serverName) {
+    NamedServerTrust(
+        X509ExtendedTrustManager chain, String serverName, String what, String nameSource) {
       this.chain = chain;
       this.serverName = serverName.toLowerCase(java.util.Locale.ROOT);
+      this.what = what;
+      this.nameSource = nameSource;
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType)
         throws CertificateException {
-      chain.checkServerTrusted(certs, authType);
+      try {
+        chain.checkServerTrusted(certs, authType);
+      } catch (CertificateException e) {
+        throw new CertificateException(refusal(certs, e), e);
+      }
       if (!names(certs[0]).stream().anyMatch(this::matches)) {
         throw new CertificateException(
             "the sidecar's certificate names "
                 + names(certs[0])
                 + ", not "
                 + serverName
-                + " (spec.cluster.sidecar.serverName): issue it with that DNS name");
+                + " ("
+                + nameSource
+                + "): issue it with that DNS name");
       }
+    }
+
+    /** Why the chain was refused, in terms of what to do: renew, or trust the right CA. */
+    private String refusal(X509Certificate[] certs, CertificateException e) {
+      java.util.Date now = new java.util.Date();
+      for (X509Certificate c : certs) {
+        if (now.after(c.getNotAfter()) || now.before(c.getNotBefore())) {
+          return "the sidecar's certificate "
+              + c.getSubjectX500Principal().getName()
+              + " is valid from "
+              + c.getNotBefore().toInstant()
+              + " to "
+              + c.getNotAfter().toInstant()
+              + ", not now: renew it (the chart re-issues it on helm upgrade)";
+        }
+      }
+      for (X509Certificate ca : chain.getAcceptedIssuers()) {
+        if (now.after(ca.getNotAfter())) {
+          return "the CA in " + what + " expired on " + ca.getNotAfter().toInstant() + ": renew it";
+        }
+      }
+      return "the sidecar's certificate (issued by "
+          + certs[certs.length - 1].getIssuerX500Principal().getName()
+          + ") does not chain to the CA in "
+          + what
+          + ": trust the CA that issued the sidecars' certificates ("
+          + e.getMessage()
+          + ")";
     }
 
     @Override
@@ -371,16 +491,9 @@ public final class PemFiles {
     }
   }
 
-  static List<? extends Certificate> certificates(Path pem)
-      throws IOException, GeneralSecurityException {
-    try (var in = Files.newInputStream(pem)) {
-      return List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
-    }
-  }
-
   /** PKCS#8 ({@code PRIVATE KEY}, RSA or EC) or PKCS#1 ({@code RSA PRIVATE KEY}). */
-  static PrivateKey privateKey(Path pem) throws IOException, GeneralSecurityException {
-    Matcher m = BLOCK.matcher(Files.readString(pem, StandardCharsets.US_ASCII));
+  static PrivateKey privateKey(String text, Path pem) throws IOException, GeneralSecurityException {
+    Matcher m = BLOCK.matcher(text);
     while (m.find()) {
       String type = m.group(1);
       byte[] der = Base64.getMimeDecoder().decode(m.group(2));

@@ -59,6 +59,16 @@ final class AgentMetrics {
     new ProcessorMetrics().bindTo(registry);
   }
 
+  /** When the certificate served now expires, so that an alert fires before it does. */
+  void certificateExpiry(java.util.function.Supplier<Instant> notAfter) {
+    Gauge.builder(
+            "kassette.tls.certificate.expiration.timestamp.seconds",
+            notAfter,
+            n -> n.get().getEpochSecond())
+        .description("when the certificate the agent serves expires")
+        .register(registry);
+  }
+
   private Counter counter(String name, String description) {
     return Counter.builder(name).description(description).register(registry);
   }

@@ -171,8 +171,9 @@ public final class AgentServer implements AutoCloseable {
             new ThreadPoolExecutor.CallerRunsPolicy());
     if (options.tlsCertificate() != null) {
       HttpsServer https = HttpsServer.create(options.listen(), 64);
-      https.setHttpsConfigurator(
-          new HttpsConfigurator(PemFiles.server(options.tlsCertificate(), options.tlsKey())));
+      PemFiles.Server tls = PemFiles.server(options.tlsCertificate(), options.tlsKey());
+      https.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
+      metrics.certificateExpiry(tls.notAfter());
       this.server = https;
     } else {
       this.server = HttpServer.create(options.listen(), 64);

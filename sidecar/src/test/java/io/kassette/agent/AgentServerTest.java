@@ -30,6 +30,8 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -387,13 +389,46 @@ class AgentServerTest {
         .contains("the sidecar's certificate names [kassette-sidecar], not other-sidecar");
     assertThat(
             catchThrowableOfType(
+                    SidecarException.class,
+                    trusting(renewed, SidecarCertificates.SERVER_NAME)::operations)
+                .getMessage())
+        .as("another CA's refusal names the CA it was checked against")
+        .contains("does not chain to the CA in ca.crt");
+    assertThat(
+            catchThrowableOfType(
                 SidecarException.class,
                 trusting(renewed, SidecarCertificates.SERVER_NAME)::operations))
         .as("a CA that did not issue it")
         .isNotNull();
 
-    // cert-manager renews into the mounted Secret: key first, then the certificate.
+    // When the certificate expires is on /metrics, for an alert before it does.
+    X509Certificate served =
+        (X509Certificate)
+            CertificateFactory.getInstance("X.509")
+                .generateCertificate(Files.newInputStream(first.certificate()));
+    HttpResponse<String> metrics =
+        HttpSidecarClient.httpClient(
+                Duration.ofSeconds(5),
+                PemFiles.trusting(
+                    Files.readAllBytes(first.ca()), "ca.crt", SidecarCertificates.SERVER_NAME))
+            .send(
+                HttpRequest.newBuilder(base("https").resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body())
+        .contains(
+            "kassette_tls_certificate_expiration_timestamp_seconds "
+                + (double) served.getNotAfter().toInstant().getEpochSecond());
+
+    // A key that does not belong to the certificate is refused at start, naming both files...
+    assertThatThrownBy(() -> PemFiles.server(first.certificate(), renewed.key()))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("does not belong to the first certificate in " + first.certificate());
+
+    // ...and, met on a reload (cert-manager renews the key first, then the certificate), leaves
+    // the pair in use being served: no handshake fails in between.
     Files.copy(renewed.key(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Thread.sleep(11_000); // past the agent's ten-second look at the files
+    assertThat(trusting(first, SidecarCertificates.SERVER_NAME).operations()).isEmpty();
     Files.copy(renewed.certificate(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     await()
         .atMost(Duration.ofSeconds(30))

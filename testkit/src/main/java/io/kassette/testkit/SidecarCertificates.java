@@ -17,6 +17,14 @@ public record SidecarCertificates(Path ca, Path certificate, Path key) {
   /** The name the operator expects by default ({@code spec.cluster.sidecar.serverName}). */
   public static final String SERVER_NAME = "kassette-sidecar";
 
+  /**
+   * The DNS name the operator requires of the sidecars in {@code namespace} by default, as the
+   * chart issues it: {@code kassette-sidecar.<namespace>}.
+   */
+  public static String serverName(String namespace) {
+    return SERVER_NAME + "." + namespace;
+  }
+
   /** A new CA in {@code dir} and a certificate it signed for {@code serverName}. */
   public static SidecarCertificates issue(Path dir, String serverName) {
     try {

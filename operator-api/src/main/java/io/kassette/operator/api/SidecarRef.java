@@ -30,8 +30,11 @@ public class SidecarRef {
   @Size(max = 253)
   @Default("kassette-sidecar")
   @JsonPropertyDescription(
-      "The DNS name the sidecars' certificate must carry. Pods are reached by IP, which changes"
-          + " on restart, so the operator checks this name and the CA instead of the address.")
+      "The sidecars' certificate must carry the DNS name <serverName>.<pod namespace>"
+          + " (kassette-sidecar.cassandra for pods in namespace cassandra, as the chart issues"
+          + " it). Pods are reached by IP, which changes on restart, so the operator checks this"
+          + " name and the CA instead of the address; the namespace keeps one namespace's"
+          + " certificate from passing for another's sidecars.")
   private String serverName = "kassette-sidecar";
 
   @Required

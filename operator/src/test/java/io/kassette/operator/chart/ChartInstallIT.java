@@ -72,6 +72,45 @@ class ChartInstallIT {
       assertThat(data("team-a", "kassette-sidecar-tls", "tls.crt"))
           .as("a certificate with most of its life left is kept: the sidecars need no new one")
           .isEqualTo(teamA);
+
+      // A certificate issued for another name (as before the namespace was in it) is re-issued.
+      kube.kubectl(
+          "annotate",
+          "secret",
+          "kassette-sidecar-tls",
+          "-n",
+          "team-a",
+          "--overwrite",
+          "kassette.io/dns-name=kassette-sidecar");
+      chart.upgrade(Map.of("watchNamespaces[0]", "team-a", "watchNamespaces[1]", "team-b"));
+      String reissued = data("team-a", "kassette-sidecar-tls", "tls.crt");
+      assertThat(reissued).isNotEqualTo(teamA);
+      assertThat(certificate(reissued).getSubjectAlternativeNames())
+          .containsExactly(List.of(2, "kassette-sidecar.team-a"));
+
+      // A CA two thirds through its life is replaced; the old one stays trusted (ca.crt holds
+      // both) until it expires, and every certificate is re-issued by the new one.
+      String oldCaCert = data(NS, RELEASE + "-sidecar-ca", "tls.crt");
+      kube.kubectl(
+          "annotate",
+          "secret",
+          RELEASE + "-sidecar-ca",
+          "-n",
+          NS,
+          "--overwrite",
+          "kassette.io/renew-after=1");
+      chart.upgrade(Map.of("watchNamespaces[0]", "team-a", "watchNamespaces[1]", "team-b"));
+      String newCaCert = data(NS, RELEASE + "-sidecar-ca", "tls.crt");
+      assertThat(newCaCert).isNotEqualTo(oldCaCert);
+      assertThat(data(NS, RELEASE + "-sidecar-ca", "previous.crt")).isEqualTo(oldCaCert);
+      String trusted = decode(data(NS, RELEASE + "-sidecar-ca", "ca.crt"));
+      assertThat(trusted).contains(decode(newCaCert).strip(), decode(oldCaCert).strip());
+      for (String ns : List.of("team-a", "team-b")) {
+        certificate(data(ns, "kassette-sidecar-tls", "tls.crt"))
+            .verify(certificate(newCaCert).getPublicKey());
+        assertThat(data(ns, "kassette-sidecar-tls", "ca.crt"))
+            .isEqualTo(data(NS, RELEASE + "-sidecar-ca", "ca.crt"));
+      }
       assertThat(names("clusterrole,clusterrolebinding")).noneMatch(n -> n.endsWith("/" + RELEASE));
       for (String ns : List.of("team-a", "team-b")) {
         assertThat(names("role,rolebinding", ns))
@@ -104,6 +143,18 @@ class ChartInstallIT {
     assertThat(kube.kubectl("get", "crd", "-o", "name"))
         .as("the CRDs stay (Helm never deletes them: that would delete every backup resource)")
         .contains("cassandrabackups.kassette.io", "cassandrarestores.kassette.io");
+  }
+
+  static String decode(String base64) {
+    return new String(
+        java.util.Base64.getDecoder().decode(base64), java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  static java.security.cert.X509Certificate certificate(String base64) throws Exception {
+    return (java.security.cert.X509Certificate)
+        java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(
+                new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(base64)));
   }
 
   String data(String namespace, String secret, String key) {

@@ -33,7 +33,7 @@ class ChartTest {
           Map.entry("watchNamespaces[0]", "cassandra"),
           Map.entry("watchNamespaces[1]", "scylla"),
           Map.entry("sidecarSecretNames[0]", "kassette-sidecar"),
-          Map.entry("sidecarSecretNames[1]", "kassette-sidecar-ca"),
+          Map.entry("sidecarSecretNames[1]", "cassandra-sidecar-ca-bundle"),
           Map.entry("image.tag", "0.1.0-rc1"),
           Map.entry(
               "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn", "arn:aws:iam::1:role/x"),
@@ -43,6 +43,9 @@ class ChartTest {
           Map.entry("networkPolicy.databases[0].podSelector.app", "cassandra"),
           Map.entry("networkPolicy.databases[0].sidecarPort", 8090),
           Map.entry("networkPolicy.podSelector", "null"),
+          Map.entry(
+              "networkPolicy.extraFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name",
+              "monitoring"),
           Map.entry("nodeSelector.kubernetes\\.io/os", "linux"),
           Map.entry("priorityClassName", "system-cluster-critical"));
 
@@ -130,6 +133,9 @@ class ChartTest {
         .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8090));
     assertThat(ingress.get(0).getFrom().get(0).getPodSelector().getMatchLabels())
         .containsEntry("app.kubernetes.io/name", "kassette");
+    assertThat(ingress.get(0).getFrom().get(1).getNamespaceSelector().getMatchLabels())
+        .as("Prometheus may scrape the sidecars' /metrics when admitted")
+        .containsEntry("kubernetes.io/metadata.name", "monitoring");
     assertThat(ingress.get(1).getFrom()).as("other ports stay open").isNullOrEmpty();
     assertThat(ingress.get(1).getPorts())
         .extracting(p -> p.getPort().getIntVal() + "-" + p.getEndPort())
@@ -156,7 +162,7 @@ class ChartTest {
         .satisfies(
             r -> {
               assertThat(r.getResourceNames())
-                  .containsExactly("kassette-sidecar", "kassette-sidecar-ca");
+                  .containsExactly("kassette-sidecar", "cassandra-sidecar-ca-bundle");
               assertThat(r.getVerbs()).containsExactly("list", "watch");
             });
   }
@@ -181,6 +187,7 @@ class ChartTest {
                     java.util.Base64.getDecoder().decode(ca.getData().get("ca.crt"))));
     assertThat(caCert.getBasicConstraints()).as("a CA").isGreaterThanOrEqualTo(0);
     for (Secret serving : secrets.subList(1, 3)) {
+      String ns = serving.getMetadata().getNamespace();
       assertThat(serving.getType()).isEqualTo("kubernetes.io/tls");
       assertThat(serving.getData()).containsOnlyKeys("tls.crt", "tls.key", "ca.crt");
       var cert =
@@ -189,7 +196,13 @@ class ChartTest {
                   new java.io.ByteArrayInputStream(
                       java.util.Base64.getDecoder().decode(serving.getData().get("tls.crt"))));
       cert.verify(caCert.getPublicKey());
-      assertThat(cert.getSubjectAlternativeNames()).containsExactly(List.of(2, "kassette-sidecar"));
+      assertThat(cert.getSubjectAlternativeNames())
+          .as("the namespace in the name: one namespace's certificate is no good in another")
+          .containsExactly(List.of(2, "kassette-sidecar." + ns));
+      assertThat(cert.getNotAfter()).isBefore(caCert.getNotAfter());
+      assertThat(serving.getMetadata().getAnnotations())
+          .containsEntry("kassette.io/dns-name", "kassette-sidecar." + ns)
+          .containsKeys("kassette.io/renew-after", "kassette.io/not-after", "kassette.io/issuer");
     }
     var pod = only(chart, Deployment.class).getSpec().getTemplate().getSpec();
     assertThat(pod.getContainers().get(0).getEnv())
@@ -248,6 +261,14 @@ class ChartTest {
         .noneMatch(v -> v.getSecret() != null);
     assertThatThrownBy(() -> KassetteChart.render(Map.of("sidecarTls.create", false)))
         .hasMessageContaining("sidecarTls.caSecretName");
+    for (String keyHolder : List.of("kassette-sidecar-tls", "kassette-sidecar-ca")) {
+      assertThatThrownBy(
+              () ->
+                  KassetteChart.render(
+                      Map.of("sidecarSecretNames", "{kassette-sidecar," + keyHolder + "}")))
+          .as("the operator must never be allowed to read a private key")
+          .hasMessageContaining("sidecarSecretNames: " + keyHolder + " holds a private key");
+    }
     List<HasMetadata> own =
         KassetteChart.render(
             Map.of("sidecarTls.create", false, "sidecarTls.caSecretName", "cert-manager-ca"));
