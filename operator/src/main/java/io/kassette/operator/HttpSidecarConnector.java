@@ -16,7 +16,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -175,6 +174,12 @@ public final class HttpSidecarConnector implements SidecarConnector {
                 + " remove the key's Secret from the Helm value sidecarSecretNames");
       }
       pem = secrets.value(namespace, ca.getName(), keyOf(ca, "ca.crt")).getBytes(UTF_8);
+      if (new String(pem, UTF_8).contains("PRIVATE KEY")) {
+        throw new IllegalStateException(
+            what
+                + " holds a private key: name a Secret key that holds only the CA certificate"
+                + " (ca.crt)");
+      }
     } else if (defaultCa != null) {
       what = "the operator's sidecar CA " + defaultCa + " (KASSETTE_SIDECAR_CA)";
       try {
@@ -194,10 +199,19 @@ public final class HttpSidecarConnector implements SidecarConnector {
         "ca:"
             + (ca == null ? "operator" : namespace + "/" + ca.getName())
             + "#"
-            + Arrays.hashCode(pem)
+            + sha256(pem)
             + "#"
             + serverName;
     return new Trust(key, pem, what, serverName);
+  }
+
+  private static String sha256(byte[] pem) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(pem));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private String token(String namespace, SecretKeyRef ref) {

@@ -394,9 +394,10 @@ public final class PemFiles {
         throw new CertificateException(refusal(certs, e), e);
       }
       if (!names(certs[0]).stream().anyMatch(this::matches)) {
+        List<String> found = names(certs[0]);
         throw new CertificateException(
             "the sidecar's certificate names "
-                + names(certs[0])
+                + (found.size() > 5 ? found.subList(0, 5) + " and more" : found)
                 + ", not "
                 + serverName
                 + " ("
@@ -419,13 +420,16 @@ public final class PemFiles {
               + ", not now: renew it (the chart re-issues it on helm upgrade)";
         }
       }
+      javax.security.auth.x500.X500Principal issuer =
+          certs[certs.length - 1].getIssuerX500Principal();
       for (X509Certificate ca : chain.getAcceptedIssuers()) {
-        if (now.after(ca.getNotAfter())) {
+        if (now.after(ca.getNotAfter()) && ca.getSubjectX500Principal().equals(issuer)) {
           return "the CA in " + what + " expired on " + ca.getNotAfter().toInstant() + ": renew it";
         }
       }
+      String issuerName = issuer.getName();
       return "the sidecar's certificate (issued by "
-          + certs[certs.length - 1].getIssuerX500Principal().getName()
+          + (issuerName.length() > 200 ? issuerName.substring(0, 200) + "..." : issuerName)
           + ") does not chain to the CA in "
           + what
           + ": trust the CA that issued the sidecars' certificates ("
@@ -460,7 +464,9 @@ public final class PemFiles {
       if (alternatives != null) {
         for (List<?> san : alternatives) {
           if (Integer.valueOf(2).equals(san.get(0))) {
-            names.add(String.valueOf(san.get(1)));
+            String name = String.valueOf(san.get(1));
+            // The peer chose these: keep what reaches a status or an Event short.
+            names.add(name.length() > 100 ? name.substring(0, 100) + "..." : name);
           }
         }
       }

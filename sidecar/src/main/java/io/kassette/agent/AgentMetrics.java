@@ -66,6 +66,7 @@ final class AgentMetrics {
             notAfter,
             n -> n.get().getEpochSecond())
         .description("when the certificate the agent serves expires")
+        .strongReference(true) // nothing else holds the supplier: a weak gauge would go NaN
         .register(registry);
   }
 

@@ -72,6 +72,7 @@ class ChartTest {
             "Secret",
             "Secret",
             "ConfigMap",
+            "ConfigMap",
             "NetworkPolicy");
     assertStrict(chart);
     Deployment d = only(chart, Deployment.class);
@@ -204,6 +205,19 @@ class ChartTest {
           .containsEntry("kassette.io/dns-name", "kassette-sidecar." + ns)
           .containsKeys("kassette.io/renew-after", "kassette.io/not-after", "kassette.io/issuer");
     }
+    assertThat(chart)
+        .filteredOn(io.fabric8.kubernetes.api.model.ConfigMap.class::isInstance)
+        .map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+        .filteredOn(m -> m.getMetadata().getName().equals("kassette-sidecar-ca"))
+        .as("the CA alone, without its key, for Prometheus, in every database namespace")
+        .hasSize(2)
+        .allSatisfy(
+            m ->
+                assertThat(m.getData().get("ca.crt"))
+                    .isEqualToIgnoringWhitespace(
+                        new String(
+                            java.util.Base64.getDecoder().decode(ca.getData().get("ca.crt"))))
+                    .doesNotContain("PRIVATE KEY"));
     var pod = only(chart, Deployment.class).getSpec().getTemplate().getSpec();
     assertThat(pod.getContainers().get(0).getEnv())
         .anySatisfy(
@@ -241,6 +255,7 @@ class ChartTest {
     assertThat(allowing)
         .filteredOn(io.fabric8.kubernetes.api.model.ConfigMap.class::isInstance)
         .map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+        .filteredOn(m -> !m.getMetadata().getName().equals("kassette-sidecar-ca"))
         .singleElement()
         .satisfies(
             m -> {
@@ -261,6 +276,15 @@ class ChartTest {
         .noneMatch(v -> v.getSecret() != null);
     assertThatThrownBy(() -> KassetteChart.render(Map.of("sidecarTls.create", false)))
         .hasMessageContaining("sidecarTls.caSecretName");
+    assertThat(
+            KassetteChart.render(
+                Map.of(
+                    "sidecarTls.serverName", "kassette-sidecar",
+                    "sidecarTls.create", false,
+                    "sidecarTls.caSecretName", "kassette-sidecar-ca",
+                    "sidecarSecretNames", "{kassette-sidecar,kassette-sidecar-ca}")))
+        .as("an earlier chart's serverName is ignored; a CA Secret of one's own may be read")
+        .isNotEmpty();
     for (String keyHolder : List.of("kassette-sidecar-tls", "kassette-sidecar-ca")) {
       assertThatThrownBy(
               () ->
