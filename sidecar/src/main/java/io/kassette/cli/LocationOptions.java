@@ -2,11 +2,11 @@ package io.kassette.cli;
 
 import io.kassette.storage.ObjectStore;
 import io.kassette.storage.ObjectStores;
-import io.kassette.storage.StorageException;
 import io.kassette.storage.StorageLocation;
 import io.kassette.storage.StorageOptions;
 import java.net.URI;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -68,11 +68,13 @@ final class LocationOptions {
       description = "Service account key (default: Application Default Credentials).")
   Path gcsCredentialsFile;
 
+  @Mixin EncryptionOptions encryption;
+
   StorageLocation parsedLocation() {
     return StorageLocation.parse(location);
   }
 
-  ObjectStore open(int concurrency) throws StorageException {
+  ObjectStore open(int concurrency) throws java.io.IOException {
     StorageOptions env = StorageOptions.fromEnvironment(System.getenv());
     if (s3Sse != null && !s3Sse.equals("AES256") && !s3Sse.equals("aws:kms")) {
       throw new IllegalArgumentException("--s3-sse must be AES256 or aws:kms, got '" + s3Sse + "'");
@@ -90,7 +92,8 @@ final class LocationOptions {
             gcsEndpoint != null ? gcsEndpoint : env.gcsEndpoint(),
             gcsProject != null ? gcsProject : env.gcsProject(),
             env.partSizeBytes(),
-            concurrency);
+            concurrency,
+            encryption.load());
     return ObjectStores.open(parsedLocation(), options);
   }
 }

@@ -61,8 +61,8 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "PEM",
       description =
           "Certificate chain for HTTPS (with --tls-key), re-read when the file changes; the"
-              + " operator expects the DNS name kassette-sidecar in it unless the resource"
-              + " names another (spec.cluster.sidecar.serverName).")
+              + " operator expects the DNS name kassette-sidecar.<namespace> in it"
+              + " (spec.cluster.sidecar.serverName, then the pod's namespace).")
   Path tlsCert;
 
   @Option(
@@ -142,6 +142,8 @@ final class ServeCommand implements Callable<Integer> {
       })
   String allowedLocations;
 
+  @picocli.CommandLine.Mixin EncryptionOptions encryption;
+
   @Override
   public Integer call() throws Exception {
     if ((tlsCert == null) != (tlsKey == null)) {
@@ -165,6 +167,12 @@ final class ServeCommand implements Callable<Integer> {
     AllowedLocations allowed;
     try {
       allowed = AllowedLocations.parse(allowedLocations);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    io.kassette.storage.ClientEncryption keys;
+    try {
+      keys = encryption.load();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -209,7 +217,7 @@ final class ServeCommand implements Callable<Integer> {
             stateDir,
             httpThreads,
             maxParallel,
-            StorageOptions.fromEnvironment(System.getenv()),
+            StorageOptions.fromEnvironment(System.getenv()).withEncryption(keys),
             Duration.ofSeconds(stopWaitSeconds),
             restoreKeepFreeMib << 20,
             allowed);

@@ -64,7 +64,8 @@ final class FileSystemStore implements ObjectStore {
   }
 
   @Override
-  public UploadResult upload(String key, Path file, TransferControl control) throws IOException {
+  public UploadResult upload(String key, UploadSource file, TransferControl control)
+      throws IOException {
     Path target = path(key);
     Path temp = createTemp(target);
     try {

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,7 +77,8 @@ final class GcsStore implements ObjectStore {
   }
 
   @Override
-  public UploadResult upload(String key, Path file, TransferControl control) throws IOException {
+  public UploadResult upload(String key, UploadSource file, TransferControl control)
+      throws IOException {
     try (WriteChannel writer = storage.writer(BlobInfo.newBuilder(blob(key)).build())) {
       writer.setChunkSize(chunkSize);
       return FileStreamer.stream(

@@ -20,7 +20,15 @@ public interface ObjectStore extends AutoCloseable {
    * rate limit applied while the bytes go out. An interrupted upload never leaves a partial object
    * visible under {@code key}.
    */
-  UploadResult upload(String key, Path file, TransferControl control) throws IOException;
+  default UploadResult upload(String key, Path file, TransferControl control) throws IOException {
+    return upload(key, UploadSource.of(file), control);
+  }
+
+  /**
+   * As {@link #upload(String, Path, TransferControl)}, from any source of a known length (a file
+   * being encrypted on the way); the result describes the bytes stored.
+   */
+  UploadResult upload(String key, UploadSource source, TransferControl control) throws IOException;
 
   /** Writes a small object (manifests, markers) from memory. */
   void put(String key, byte[] content) throws IOException;

@@ -6,10 +6,12 @@ public final class ObjectStores {
 
   public static ObjectStore open(StorageLocation location, StorageOptions options)
       throws StorageException {
-    return switch (location.scheme()) {
-      case FILE -> new FileSystemStore(location);
-      case S3 -> new S3Store(location, options);
-      case GS -> GcsStore.open(location, options);
-    };
+    ObjectStore store =
+        switch (location.scheme()) {
+          case FILE -> new FileSystemStore(location);
+          case S3 -> new S3Store(location, options);
+          case GS -> GcsStore.open(location, options);
+        };
+    return options.encryption() == null ? store : new EncryptingStore(store, options.encryption());
   }
 }

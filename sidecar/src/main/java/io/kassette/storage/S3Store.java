@@ -3,8 +3,6 @@ package io.kassette.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -153,9 +151,10 @@ final class S3Store implements ObjectStore {
   }
 
   @Override
-  public UploadResult upload(String key, Path file, TransferControl control) throws IOException {
-    long size = Files.size(file);
-    StreamingFileBody body = new StreamingFileBody(file, size, control, readers);
+  public UploadResult upload(String key, UploadSource file, TransferControl control)
+      throws IOException {
+    long size = file.length();
+    StreamingFileBody body = new StreamingFileBody(file, control, readers);
     try {
       transferManager()
           .upload(
@@ -167,7 +166,8 @@ final class S3Store implements ObjectStore {
     }
     UploadResult result = body.result();
     if (result == null || result.size() != size) {
-      throw new StorageException("upload of " + file + " ended before the whole file was read");
+      throw new StorageException(
+          "upload of " + file.describe() + " ended before the whole file was read");
     }
     return result;
   }

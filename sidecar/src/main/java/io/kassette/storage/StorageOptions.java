@@ -21,6 +21,7 @@ import java.util.Map;
  * @param gcsProject project id, or null for the credentials' project
  * @param partSizeBytes multipart part size (S3) and chunk size (GCS resumable uploads)
  * @param maxConcurrency concurrent requests to the store
+ * @param encryption client-side encryption of every object, or null (the default) for none
  */
 public record StorageOptions(
     String s3Region,
@@ -34,13 +35,14 @@ public record StorageOptions(
     URI gcsEndpoint,
     String gcsProject,
     long partSizeBytes,
-    int maxConcurrency) {
+    int maxConcurrency,
+    ClientEncryption encryption) {
 
   public static final long DEFAULT_PART_SIZE = 8L << 20;
 
   public static StorageOptions defaults() {
     return new StorageOptions(
-        null, null, false, null, null, null, null, null, null, null, DEFAULT_PART_SIZE, 16);
+        null, null, false, null, null, null, null, null, null, null, DEFAULT_PART_SIZE, 16, null);
   }
 
   /**
@@ -64,7 +66,8 @@ public record StorageOptions(
         gcsEndpoint == null || gcsEndpoint.isBlank() ? null : URI.create(gcsEndpoint),
         env.get("KASSETTE_GCS_PROJECT"),
         d.partSizeBytes(),
-        d.maxConcurrency());
+        d.maxConcurrency(),
+        null);
   }
 
   /** The same options with room for {@code n} transfers at once. */
@@ -81,7 +84,8 @@ public record StorageOptions(
         gcsEndpoint,
         gcsProject,
         partSizeBytes,
-        Math.max(1, n));
+        Math.max(1, n),
+        encryption);
   }
 
   public StorageOptions withS3(URI endpoint, String accessKeyId, String secretAccessKey) {
@@ -97,7 +101,8 @@ public record StorageOptions(
         gcsEndpoint,
         gcsProject,
         partSizeBytes,
-        maxConcurrency);
+        maxConcurrency,
+        encryption);
   }
 
   /** The same options against a GCS endpoint (an emulator), without credentials. */
@@ -114,7 +119,8 @@ public record StorageOptions(
         endpoint,
         project,
         partSizeBytes,
-        maxConcurrency);
+        maxConcurrency,
+        encryption);
   }
 
   public StorageOptions withS3Sse(String sse, String kmsKeyId) {
@@ -130,7 +136,26 @@ public record StorageOptions(
         gcsEndpoint,
         gcsProject,
         partSizeBytes,
-        maxConcurrency);
+        maxConcurrency,
+        encryption);
+  }
+
+  /** The same options, encrypting every object on the client with these keys (null: none). */
+  public StorageOptions withEncryption(ClientEncryption keys) {
+    return new StorageOptions(
+        s3Region,
+        s3Endpoint,
+        s3PathStyle,
+        s3AccessKeyId,
+        s3SecretAccessKey,
+        s3Sse,
+        s3KmsKeyId,
+        gcsCredentialsFile,
+        gcsEndpoint,
+        gcsProject,
+        partSizeBytes,
+        maxConcurrency,
+        keys);
   }
 
   @Override
@@ -149,6 +174,8 @@ public record StorageOptions(
         + gcsEndpoint
         + ", gcsProject="
         + gcsProject
+        + ", encryption="
+        + encryption
         + "]";
   }
 }

@@ -2,9 +2,6 @@ package io.kassette.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,21 +12,21 @@ import org.reactivestreams.Subscription;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 
 /**
- * A file as an SDK request body that checksums and rate-limits on the way out, so an S3 upload
- * reads each file once. The SDK may subscribe again on a retry: each subscription reads from the
- * start, and progress is reported only past the furthest byte already reported.
+ * An upload source as an SDK request body that checksums and rate-limits on the way out, so an S3
+ * upload reads each file once. The SDK may subscribe again on a retry: each subscription reads from
+ * the start, and progress is reported only past the furthest byte already reported.
  */
 final class StreamingFileBody implements AsyncRequestBody {
-  private final Path file;
+  private final UploadSource source;
   private final long length;
   private final TransferControl control;
   private final Executor executor;
   private final AtomicLong reported = new AtomicLong();
   private volatile UploadResult result;
 
-  StreamingFileBody(Path file, long length, TransferControl control, Executor executor) {
-    this.file = file;
-    this.length = length;
+  StreamingFileBody(UploadSource source, TransferControl control, Executor executor) {
+    this.source = source;
+    this.length = source.length();
     this.control = control;
     this.executor = executor;
   }
@@ -51,9 +48,9 @@ final class StreamingFileBody implements AsyncRequestBody {
 
   @Override
   public void subscribe(Subscriber<? super ByteBuffer> subscriber) {
-    FileChannel channel;
+    UploadSource.Chunks chunks;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.READ);
+      chunks = source.open();
     } catch (IOException e) {
       subscriber.onSubscribe(
           new Subscription() {
@@ -66,21 +63,21 @@ final class StreamingFileBody implements AsyncRequestBody {
       subscriber.onError(e);
       return;
     }
-    subscriber.onSubscribe(new FileSubscription(subscriber, channel));
+    subscriber.onSubscribe(new FileSubscription(subscriber, chunks));
   }
 
   private final class FileSubscription implements Subscription {
     private final Subscriber<? super ByteBuffer> subscriber;
-    private final FileChannel channel;
+    private final UploadSource.Chunks chunks;
     private final AtomicLong demand = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final CRC32C crc = new CRC32C();
     private volatile boolean done;
     private long position;
 
-    FileSubscription(Subscriber<? super ByteBuffer> subscriber, FileChannel channel) {
+    FileSubscription(Subscriber<? super ByteBuffer> subscriber, UploadSource.Chunks chunks) {
       this.subscriber = subscriber;
-      this.channel = channel;
+      this.chunks = chunks;
     }
 
     @Override
@@ -115,14 +112,10 @@ final class StreamingFileBody implements AsyncRequestBody {
             complete();
             return;
           }
-          ByteBuffer chunk =
-              ByteBuffer.allocate((int) Math.min(Checksums.CHUNK, length - position));
-          while (chunk.hasRemaining()) {
-            if (channel.read(chunk, position + chunk.position()) < 0) {
-              throw new IOException(file + " shrank while being uploaded");
-            }
+          ByteBuffer chunk = chunks.next();
+          if (chunk == null) {
+            throw new IOException(source.describe() + " shrank while being uploaded");
           }
-          chunk.flip();
           crc.update(chunk.duplicate());
           int n = chunk.remaining();
           control.throttle(n);
@@ -168,9 +161,9 @@ final class StreamingFileBody implements AsyncRequestBody {
 
     private void closeQuietly() {
       try {
-        channel.close();
+        chunks.close();
       } catch (IOException ignored) {
-        // nothing left to do with a channel we only read
+        // nothing left to do with a source we only read
       }
     }
   }

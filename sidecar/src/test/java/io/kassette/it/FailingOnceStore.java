@@ -5,9 +5,9 @@ import io.kassette.storage.ObjectStore;
 import io.kassette.storage.StorageLocation;
 import io.kassette.storage.TransferControl;
 import io.kassette.storage.UploadResult;
+import io.kassette.storage.UploadSource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,8 @@ final class FailingOnceStore implements ObjectStore {
   }
 
   @Override
-  public UploadResult upload(String key, Path file, TransferControl control) throws IOException {
+  public UploadResult upload(String key, UploadSource file, TransferControl control)
+      throws IOException {
     if (attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() == 1) {
       control.pass(1); // some bytes moved before the failure
       throw new IOException("injected: connection reset while uploading " + key);

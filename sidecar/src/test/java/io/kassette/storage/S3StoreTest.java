@@ -37,7 +37,8 @@ class S3StoreTest extends ObjectStoreContract {
         null,
         null,
         5L << 20,
-        8);
+        8,
+        null);
   }
 
   @Override

@@ -1,0 +1,79 @@
+package io.kassette.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The bytes of one upload, of a length known in advance (stores size multipart uploads by it),
+ * readable again from the first byte: an SDK may retry by reading the body once more. A local file,
+ * or a file as client-side encryption turns it into ciphertext on the way.
+ */
+public interface UploadSource {
+
+  /** The number of bytes every read yields. */
+  long length();
+
+  /** Opens a read from the first byte; each read is independent of the others. */
+  Chunks open() throws IOException;
+
+  /** What to call the source in an error: the local file. */
+  String describe();
+
+  /** One read of the source, in order, at most {@link Checksums#CHUNK} bytes at a time. */
+  interface Chunks extends Closeable {
+    /**
+     * The next bytes, in a buffer of their own that the caller may keep, or null at the end. Fails
+     * when the source yields other than {@link #length()} bytes (a file that changed).
+     */
+    ByteBuffer next() throws IOException;
+  }
+
+  /** A local file as it is now. */
+  static UploadSource of(Path file) throws IOException {
+    long length = java.nio.file.Files.size(file);
+    return new UploadSource() {
+      @Override
+      public long length() {
+        return length;
+      }
+
+      @Override
+      public String describe() {
+        return file.toString();
+      }
+
+      @Override
+      public Chunks open() throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        return new Chunks() {
+          private long position;
+
+          @Override
+          public ByteBuffer next() throws IOException {
+            if (position >= length) {
+              return null;
+            }
+            ByteBuffer chunk =
+                ByteBuffer.allocate((int) Math.min(Checksums.CHUNK, length - position));
+            while (chunk.hasRemaining()) {
+              if (channel.read(chunk, position + chunk.position()) < 0) {
+                throw new IOException(file + " shrank while being uploaded");
+              }
+            }
+            position += chunk.flip().remaining();
+            return chunk;
+          }
+
+          @Override
+          public void close() throws IOException {
+            channel.close();
+          }
+        };
+      }
+    };
+  }
+}
