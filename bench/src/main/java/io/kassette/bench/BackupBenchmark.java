@@ -60,6 +60,14 @@ public final class BackupBenchmark {
     System.exit(0);
   }
 
+  /** The store label of an encrypted run: the store's, plus this. */
+  static final String ENCRYPTED = " +AES-GCM";
+
+  /** The encryption flags of the next Kassette run (none: unencrypted). */
+  private List<String> encryption = List.of();
+
+  private final List<String> encryptionCosts = new ArrayList<>();
+
   void run() throws Exception {
     deleteTree(work);
     Files.createDirectories(work);
@@ -76,6 +84,15 @@ public final class BackupBenchmark {
       String fileStore = "file://" + work.resolve("store-kassette");
       kassette("file://", fileStore, "full", "k1", null);
       kassette("file://", fileStore, "unchanged re-run", "k2", null);
+      // Client-side encryption: the same full backup, encrypted, into a store of its own.
+      Path keys = Files.createDirectories(work.resolve("encryption-keys"));
+      byte[] key = new byte[32];
+      new java.security.SecureRandom().nextBytes(key);
+      Files.writeString(keys.resolve("bench"), java.util.Base64.getEncoder().encodeToString(key));
+      encryption = List.of("--encryption-keys", keys.toString(), "--encryption-key-id", "bench");
+      kassette(
+          "file://" + ENCRYPTED, "file://" + work.resolve("store-encrypted"), "full", "x1", null);
+      encryption = List.of();
       esop("file://", "file://" + work.resolve("store-esop"), "full", "e1", null);
       esop("file://", "file://" + work.resolve("store-esop"), "unchanged re-run", "e2", null);
 
@@ -85,6 +102,9 @@ public final class BackupBenchmark {
       String s3Env = s3.endpoint().toString();
       kassette("s3 (loopback)", "s3://bench/kassette", "full", "s1", s3Env);
       kassette("s3 (loopback)", "s3://bench/kassette", "unchanged re-run", "s2", s3Env);
+      encryption = List.of("--encryption-keys", keys.toString(), "--encryption-key-id", "bench");
+      kassette("s3 (loopback)" + ENCRYPTED, "s3://bench/encrypted", "full", "x2", s3Env);
+      encryption = List.of();
       // esop 3.0.1 bundles AWS SDK 2.20.38 and sets no endpoint override: it only reaches AWS.
       rows.add(
           new Row(
@@ -200,6 +220,7 @@ public final class BackupBenchmark {
     if (s3Endpoint != null) {
       cmd.addAll(List.of("--s3-endpoint", s3Endpoint));
     }
+    cmd.addAll(encryption);
     Timed t = timed(cmd, s3Env());
     rows.add(
         new Row(
@@ -431,7 +452,7 @@ public final class BackupBenchmark {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "%-11s %-16s %-26s %6s %9s %9s %9s %9s  %s%n",
+        "%-11s %-24s %-26s %6s %9s %9s %9s %9s  %s%n",
         "tool",
         "store",
         "run",
@@ -445,7 +466,7 @@ public final class BackupBenchmark {
       if (r.seconds == 0) {
         System.out.printf(
             Locale.ROOT,
-            "%-11s %-16s %-26s %6.2f %9s %9s %9s %9s  %s%n",
+            "%-11s %-24s %-26s %6.2f %9s %9s %9s %9s  %s%n",
             r.tool,
             r.store,
             r.run,
@@ -475,13 +496,33 @@ public final class BackupBenchmark {
           ratio = String.format(Locale.ROOT, "%.1fx", esop.seconds / r.seconds);
         }
       }
-      if (r.tool.equals("kassette") && r.run.equals("full")) {
+      if (r.tool.equals("kassette") && r.run.equals("full") && !r.store.endsWith(ENCRYPTED)) {
         Row raw = rows.get(0);
         ratio += String.format(Locale.ROOT, " (%.0f%% of cp)", 100 * raw.seconds / r.seconds);
       }
+      if (r.store.endsWith(ENCRYPTED)) {
+        String plainStore = r.store.substring(0, r.store.length() - ENCRYPTED.length());
+        rows.stream()
+            .filter(
+                p ->
+                    p.tool.equals("kassette")
+                        && p.store.equals(plainStore)
+                        && p.run.equals(r.run)
+                        && p.seconds > 0)
+            .findFirst()
+            .ifPresent(
+                p ->
+                    encryptionCosts.add(
+                        String.format(
+                            Locale.ROOT,
+                            "encryption on %s: %.2fx the unencrypted wall time, %.2fx its RSS",
+                            plainStore,
+                            r.seconds / p.seconds,
+                            (double) r.rssKiB / p.rssKiB)));
+      }
       System.out.printf(
           Locale.ROOT,
-          "%-11s %-16s %-26s %6.2f %9.1f %9.1f %9s %9.0f  %s%n",
+          "%-11s %-24s %-26s %6.2f %9.1f %9.1f %9s %9.0f  %s%n",
           r.tool,
           r.store,
           r.run,
@@ -494,6 +535,7 @@ public final class BackupBenchmark {
     }
     System.out.println(
         "\n'vs esop' = esop's wall time / Kassette's for the same store and run; both tools as separate processes, one after the other, on the same node.");
+    encryptionCosts.forEach(System.out::println);
   }
 
   private static String java() {
