@@ -93,7 +93,8 @@ final class LocationOptions {
             gcsProject != null ? gcsProject : env.gcsProject(),
             env.partSizeBytes(),
             concurrency,
-            encryption.load());
+            encryption.load(),
+            env.azure());
     return ObjectStores.open(parsedLocation(), options);
   }
 }

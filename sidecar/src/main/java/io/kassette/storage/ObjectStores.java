@@ -11,6 +11,7 @@ public final class ObjectStores {
           case FILE -> new FileSystemStore(location);
           case S3 -> new S3Store(location, options);
           case GS -> GcsStore.open(location, options);
+          case AZ -> AzureBlobStore.open(location, options);
         };
     return options.encryption() == null ? store : new EncryptingStore(store, options.encryption());
   }

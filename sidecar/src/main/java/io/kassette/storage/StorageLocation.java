@@ -8,14 +8,17 @@ import java.util.regex.Pattern;
 
 /**
  * Where backups live, parsed from a location URI: {@code file:///path/prefix}, {@code
- * s3://bucket/prefix} or {@code gs://bucket/prefix}. The prefix never starts or ends with '/'.
+ * s3://bucket/prefix}, {@code gs://bucket/prefix} or {@code az://container/prefix} (Azure Blob
+ * Storage; the account comes from the credentials, as in fsspec, Arrow and DuckDB). The prefix
+ * never starts or ends with '/'.
  */
 public record StorageLocation(Scheme scheme, String bucket, String prefix, String uri) {
 
   public enum Scheme {
     FILE,
     S3,
-    GS
+    GS,
+    AZ
   }
 
   // S3 and GCS bucket naming rules share this shape (3-63 characters, lower case, digits, '.', '-',
@@ -25,7 +28,7 @@ public record StorageLocation(Scheme scheme, String bucket, String prefix, Strin
   public static StorageLocation parse(String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException(
-          "location is empty: give file:///path, s3://bucket/prefix or gs://bucket/prefix");
+          "location is empty: give file:///path, s3://bucket/prefix, gs://bucket/prefix or az://container/prefix");
     }
     URI uri;
     try {
@@ -46,7 +49,7 @@ public record StorageLocation(Scheme scheme, String bucket, String prefix, Strin
         return new StorageLocation(
             Scheme.FILE, "", trimSlashes(normalized), "file://" + normalized);
       }
-      case "s3", "gs" -> {
+      case "s3", "gs", "az" -> {
         String bucket = uri.getAuthority();
         if (bucket == null || !BUCKET.matcher(bucket).matches()) {
           throw new IllegalArgumentException(
@@ -62,7 +65,12 @@ public record StorageLocation(Scheme scheme, String bucket, String prefix, Strin
           throw new IllegalArgumentException(
               "location '" + text + "' has an invalid prefix: no empty or '..' segments");
         }
-        Scheme s = scheme.equals("s3") ? Scheme.S3 : Scheme.GS;
+        Scheme s =
+            switch (scheme) {
+              case "s3" -> Scheme.S3;
+              case "gs" -> Scheme.GS;
+              default -> Scheme.AZ;
+            };
         return new StorageLocation(
             s, bucket, prefix, scheme + "://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix));
       }
@@ -72,7 +80,7 @@ public record StorageLocation(Scheme scheme, String bucket, String prefix, Strin
                   + text
                   + "' has unknown scheme '"
                   + scheme
-                  + "': use file://, s3:// or gs://");
+                  + "': use file://, s3://, gs:// or az://");
     }
   }
 

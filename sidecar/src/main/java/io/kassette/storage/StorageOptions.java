@@ -22,6 +22,7 @@ import java.util.Map;
  * @param partSizeBytes multipart part size (S3) and chunk size (GCS resumable uploads)
  * @param maxConcurrency concurrent requests to the store
  * @param encryption client-side encryption of every object, or null (the default) for none
+ * @param azure how to reach Azure Blob Storage (never null; its fields may be)
  */
 public record StorageOptions(
     String s3Region,
@@ -36,13 +37,56 @@ public record StorageOptions(
     String gcsProject,
     long partSizeBytes,
     int maxConcurrency,
-    ClientEncryption encryption) {
+    ClientEncryption encryption,
+    AzureOptions azure) {
+
+  /**
+   * Azure Blob Storage: a connection string (account key or SAS, as the portal and Azurite give
+   * it), else the account's endpoint with a SAS token, else with {@code DefaultAzureCredential}
+   * (Workload Identity, managed identity, environment).
+   *
+   * @param endpoint the blob endpoint, e.g. https://account.blob.core.windows.net; null: from the
+   *     account name
+   * @param account the storage account name, or null
+   * @param connectionString a connection string, or null; a secret
+   * @param sasToken a shared access signature, or null; a secret
+   */
+  public record AzureOptions(
+      URI endpoint, String account, String connectionString, String sasToken) {
+    public static final AzureOptions NONE = new AzureOptions(null, null, null, null);
+
+    @Override
+    public String toString() {
+      return "AzureOptions[endpoint="
+          + endpoint
+          + ", account="
+          + account
+          + ", connectionString="
+          + (connectionString == null ? "unset" : "<set>")
+          + ", sasToken="
+          + (sasToken == null ? "unset" : "<set>")
+          + "]";
+    }
+  }
 
   public static final long DEFAULT_PART_SIZE = 8L << 20;
 
   public static StorageOptions defaults() {
     return new StorageOptions(
-        null, null, false, null, null, null, null, null, null, null, DEFAULT_PART_SIZE, 16, null);
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        DEFAULT_PART_SIZE,
+        16,
+        null,
+        AzureOptions.NONE);
   }
 
   /**
@@ -67,7 +111,27 @@ public record StorageOptions(
         env.get("KASSETTE_GCS_PROJECT"),
         d.partSizeBytes(),
         d.maxConcurrency(),
-        null);
+        null,
+        new AzureOptions(
+            blank(env.get("KASSETTE_AZURE_ENDPOINT"))
+                ? null
+                : URI.create(env.get("KASSETTE_AZURE_ENDPOINT")),
+            first(env, "KASSETTE_AZURE_ACCOUNT", "AZURE_STORAGE_ACCOUNT"),
+            first(env, "KASSETTE_AZURE_CONNECTION_STRING", "AZURE_STORAGE_CONNECTION_STRING"),
+            first(env, "KASSETTE_AZURE_SAS_TOKEN", "AZURE_STORAGE_SAS_TOKEN")));
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String first(Map<String, String> env, String... names) {
+    for (String n : names) {
+      if (!blank(env.get(n))) {
+        return env.get(n);
+      }
+    }
+    return null;
   }
 
   /** The same options with room for {@code n} transfers at once. */
@@ -85,7 +149,8 @@ public record StorageOptions(
         gcsProject,
         partSizeBytes,
         Math.max(1, n),
-        encryption);
+        encryption,
+        azure);
   }
 
   public StorageOptions withS3(URI endpoint, String accessKeyId, String secretAccessKey) {
@@ -102,7 +167,8 @@ public record StorageOptions(
         gcsProject,
         partSizeBytes,
         maxConcurrency,
-        encryption);
+        encryption,
+        azure);
   }
 
   /** The same options against a GCS endpoint (an emulator), without credentials. */
@@ -120,7 +186,8 @@ public record StorageOptions(
         project,
         partSizeBytes,
         maxConcurrency,
-        encryption);
+        encryption,
+        azure);
   }
 
   public StorageOptions withS3Sse(String sse, String kmsKeyId) {
@@ -137,7 +204,27 @@ public record StorageOptions(
         gcsProject,
         partSizeBytes,
         maxConcurrency,
-        encryption);
+        encryption,
+        azure);
+  }
+
+  /** The same options with these Azure settings. */
+  public StorageOptions withAzure(AzureOptions settings) {
+    return new StorageOptions(
+        s3Region,
+        s3Endpoint,
+        s3PathStyle,
+        s3AccessKeyId,
+        s3SecretAccessKey,
+        s3Sse,
+        s3KmsKeyId,
+        gcsCredentialsFile,
+        gcsEndpoint,
+        gcsProject,
+        partSizeBytes,
+        maxConcurrency,
+        encryption,
+        settings);
   }
 
   /** The same options, encrypting every object on the client with these keys (null: none). */
@@ -155,7 +242,8 @@ public record StorageOptions(
         gcsProject,
         partSizeBytes,
         maxConcurrency,
-        keys);
+        keys,
+        azure);
   }
 
   @Override
@@ -176,6 +264,8 @@ public record StorageOptions(
         + gcsProject
         + ", encryption="
         + encryption
+        + ", azure="
+        + azure
         + "]";
   }
 }

@@ -15,6 +15,7 @@ import io.kassette.storage.ObjectStore;
 import io.kassette.storage.ObjectStores;
 import io.kassette.storage.StorageLocation;
 import io.kassette.storage.StorageOptions;
+import io.kassette.testkit.Azurite;
 import io.kassette.testkit.CassandraNode;
 import io.kassette.testkit.CqlSessions;
 import io.kassette.testkit.FakeGcsServer;
@@ -179,6 +180,33 @@ class RestoreIT {
       restore[2] = "gs://kassette-it/prod";
       ok(gcsCli.run(restore));
       assertThat(contents("ongcs", "a")).isEqualTo(a);
+      assertThat(stagingLeft()).isEmpty();
+    }
+  }
+
+  @Test
+  void aBackupOnAzureBlobStorageRestoresExactlyItsRows() throws Exception {
+    try (Azurite azure = Azurite.start(tmp.resolve("azurite"))) {
+      new com.azure.storage.blob.BlobServiceClientBuilder()
+          .connectionString(azure.connectionString())
+          .buildClient()
+          .createBlobContainer("kassette-it");
+      CliProcess azureCli =
+          new CliProcess(
+              tmp.resolve("cli-azure"),
+              Map.of("AZURE_STORAGE_CONNECTION_STRING", azure.connectionString()));
+      createAndFill("onazure", 400);
+      String a = contents("onazure", "a");
+      String[] backup = args("backup", "onazure", "z1", "--keyspaces", "onazure");
+      backup[2] = "az://kassette-it/prod";
+      ok(azureCli.run(backup));
+      cql.execute("TRUNCATE onazure.a");
+      insert("onazure", "a", 1000, 1100);
+
+      String[] restore = args("restore", "onazure", "z1", "--truncate", "--keyspaces", "onazure.a");
+      restore[2] = "az://kassette-it/prod";
+      ok(azureCli.run(restore));
+      assertThat(contents("onazure", "a")).isEqualTo(a);
       assertThat(stagingLeft()).isEmpty();
     }
   }

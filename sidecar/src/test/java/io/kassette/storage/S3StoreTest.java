@@ -38,7 +38,8 @@ class S3StoreTest extends ObjectStoreContract {
         null,
         5L << 20,
         8,
-        null);
+        null,
+        StorageOptions.AzureOptions.NONE);
   }
 
   @Override

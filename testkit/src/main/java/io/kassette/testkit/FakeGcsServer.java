@@ -111,32 +111,11 @@ public final class FakeGcsServer implements AutoCloseable {
   }
 
   /** The cached binary, built first when missing. */
-  static synchronized Path binary() {
-    String cache =
-        System.getenv()
-            .getOrDefault("KASSETTE_CACHE", System.getProperty("user.home") + "/.cache/kassette");
-    Path bin = Path.of(cache, "fake-gcs-server", VERSION, "bin", "fake-gcs-server");
-    if (Files.isExecutable(bin)) {
-      return bin;
-    }
-    Path script = KubeBinaries.repositoryRoot().resolve("tools/test-servers/fake-gcs.sh");
-    System.err.println("[kassette] building fake-gcs-server " + VERSION + " (cached afterwards)");
-    try {
-      Process p =
-          new ProcessBuilder("bash", script.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (p.waitFor() != 0 || !Files.isExecutable(bin)) {
-        throw new IllegalStateException(script + " failed (exit " + p.exitValue() + "): " + out);
-      }
-      return bin;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  static Path binary() {
+    return CachedTools.ensure(
+        CachedTools.cache().resolve("fake-gcs-server/" + VERSION + "/bin/fake-gcs-server"),
+        "fake-gcs.sh",
+        "fake-gcs-server " + VERSION);
   }
 
   @Override

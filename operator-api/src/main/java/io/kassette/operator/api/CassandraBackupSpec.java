@@ -37,7 +37,7 @@ public class CassandraBackupSpec {
   @Pattern(Constraints.LOCATION)
   @Size(max = Constraints.LOCATION_LENGTH)
   @JsonPropertyDescription(
-      "Where the backup goes: s3://bucket/prefix, gs://bucket/prefix or file:///path. "
+      "Where the backup goes: s3://bucket/prefix, gs://bucket/prefix, az://container/prefix (Azure Blob Storage) or file:///path. "
           + "Used by every datacenter without its own entry in datacenterLocations.")
   private String location;
 

@@ -38,7 +38,7 @@ public class CassandraRestoreSpec {
   @Pattern(Constraints.LOCATION)
   @Size(max = Constraints.LOCATION_LENGTH)
   @JsonPropertyDescription(
-      "Where the backup is: s3://bucket/prefix, gs://bucket/prefix or file:///path.")
+      "Where the backup is: s3://bucket/prefix, gs://bucket/prefix, az://container/prefix (Azure Blob Storage) or file:///path.")
   private String location;
 
   @Pattern(Constraints.CLUSTER_NAME)

@@ -5,9 +5,9 @@ package io.kassette.operator.api;
  * has a bound here: a real API server refuses a CRD whose rules' estimated cost is unbounded.
  */
 final class Constraints {
-  /** s3://bucket/prefix, gs://bucket/prefix or file:///path. */
+  /** s3://bucket/prefix, gs://bucket/prefix, az://container/prefix or file:///path. */
   static final String LOCATION =
-      "^((s3|gs)://[a-z0-9][a-z0-9._-]{1,220}(/[^\\s]*)?|file:///[^\\s]+)$";
+      "^((s3|gs|az)://[a-z0-9][a-z0-9._-]{1,220}(/[^\\s]*)?|file:///[^\\s]+)$";
 
   static final int LOCATION_LENGTH = 1024;
 

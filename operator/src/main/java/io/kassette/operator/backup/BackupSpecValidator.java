@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
  */
 public final class BackupSpecValidator {
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
-  static final Pattern LOCATION =
-      Pattern.compile("((s3|gs)://[a-z0-9][a-z0-9._-]{1,220}(/\\S*)?|file:///\\S+)");
+
+  /** A storage location, as the CRD's pattern has it (also for restores). */
+  public static final Pattern LOCATION =
+      Pattern.compile("((s3|gs|az)://[a-z0-9][a-z0-9._-]{1,220}(/\\S*)?|file:///\\S+)");
+
   static final Pattern GLOBS =
       Pattern.compile(
           "\\s*!?[A-Za-z0-9_*?]+(\\.[A-Za-z0-9_*?]+)?(\\s*,\\s*!?[A-Za-z0-9_*?]+(\\.[A-Za-z0-9_*?]+)?)*\\s*");
@@ -57,7 +60,7 @@ public final class BackupSpecValidator {
       problems.add(
           "spec.location '"
               + spec.getLocation()
-              + "' is invalid: use s3://bucket/prefix, gs://bucket/prefix or file:///path");
+              + "' is invalid: use s3://bucket/prefix, gs://bucket/prefix, az://container/prefix or file:///path");
     }
     if (!noDcLocations) {
       perDc.forEach(
@@ -68,7 +71,7 @@ public final class BackupSpecValidator {
                       + dc
                       + " '"
                       + location
-                      + "' is invalid: use s3://bucket/prefix, gs://bucket/prefix or file:///path");
+                      + "' is invalid: use s3://bucket/prefix, gs://bucket/prefix, az://container/prefix or file:///path");
             }
           });
     }

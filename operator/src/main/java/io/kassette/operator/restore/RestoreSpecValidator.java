@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
  * CRD, gives {@code Failed}/{@code InvalidSpec} naming the field rather than a crash loop).
  */
 final class RestoreSpecValidator {
-  private static final Pattern LOCATION =
-      Pattern.compile("((s3|gs)://[a-z0-9][a-z0-9._-]{1,220}(/\\S*)?|file:///\\S+)");
+  private static final Pattern LOCATION = io.kassette.operator.backup.BackupSpecValidator.LOCATION;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
   private RestoreSpecValidator() {}
@@ -28,7 +27,7 @@ final class RestoreSpecValidator {
       problems.add(
           "spec.location '"
               + spec.getLocation()
-              + "' is invalid: use s3://bucket/prefix, gs://bucket/prefix or file:///path");
+              + "' is invalid: use s3://bucket/prefix, gs://bucket/prefix, az://container/prefix or file:///path");
     }
     if (spec.getBackup() != null && !NAME.matcher(spec.getBackup()).matches()) {
       problems.add("spec.backup '" + spec.getBackup() + "' is not a backup name");

@@ -1,0 +1,50 @@
+package io.kassette.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Test servers built or installed once per version by a script of {@code tools/test-servers} into
+ * the cache outside the repository ({@code KASSETTE_CACHE}, default {@code ~/.cache/kassette}).
+ */
+final class CachedTools {
+  private CachedTools() {}
+
+  /** The cache directory. */
+  static Path cache() {
+    return Path.of(
+        System.getenv()
+            .getOrDefault("KASSETTE_CACHE", System.getProperty("user.home") + "/.cache/kassette"));
+  }
+
+  /**
+   * {@code executable} (under the cache), running {@code tools/test-servers/<script>} first when it
+   * is missing; the script prints the path and fails loudly.
+   */
+  static synchronized Path ensure(Path executable, String script, String what) {
+    if (Files.isExecutable(executable)) {
+      return executable;
+    }
+    Path path = KubeBinaries.repositoryRoot().resolve("tools/test-servers").resolve(script);
+    System.err.println("[kassette] preparing " + what + " (cached afterwards)");
+    try {
+      Process p =
+          new ProcessBuilder("bash", path.toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (p.waitFor() != 0 || !Files.isExecutable(executable)) {
+        throw new IllegalStateException(path + " failed (exit " + p.exitValue() + "): " + out);
+      }
+      return executable;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
