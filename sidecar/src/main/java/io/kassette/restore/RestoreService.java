@@ -178,6 +178,10 @@ public final class RestoreService {
       }
       if (!ddl.isEmpty()
           && (step == RestoreRequest.Step.ALL || step == RestoreRequest.Step.SCHEMA)) {
+        // The schema is the one change made before the downloads: first make sure every file can
+        // be read (with client-side encryption, that its key is at hand), so that a missing key
+        // fails here, naming it, and not after the keyspaces were created.
+        store.requireReadable(downloads.stream().map(d -> d.file().key()).toList());
         progress.phase(RestoreProgress.Phase.SCHEMA);
         cql.execute(info.datacenter(), ddl);
       }

@@ -40,26 +40,49 @@ import reactor.core.publisher.Flux;
  */
 final class AzureBlobStore implements ObjectStore {
   private static final int BLOCKS_IN_FLIGHT = 2;
+  // A block blob holds at most 50,000 blocks: larger files get larger blocks.
+  private static final long MAX_BLOCKS = 50_000;
+  // One credential per process: it caches its token, and the agent opens a store per request.
+  private static volatile com.azure.core.credential.TokenCredential defaultCredential;
 
   private final StorageLocation location;
   private final BlobContainerClient container;
   private final BlobContainerAsyncClient async;
   private final long blockSize;
+  private final String sasToken;
 
   private AzureBlobStore(
       StorageLocation location,
       BlobContainerClient container,
       BlobContainerAsyncClient async,
-      long blockSize) {
+      long blockSize,
+      String sasToken) {
     this.location = location;
     this.container = container;
     this.async = async;
     this.blockSize = blockSize;
+    this.sasToken = sasToken;
+  }
+
+  private static synchronized com.azure.core.credential.TokenCredential defaultCredential() {
+    if (defaultCredential == null) {
+      defaultCredential = new DefaultAzureCredentialBuilder().build();
+    }
+    return defaultCredential;
   }
 
   static AzureBlobStore open(StorageLocation location, StorageOptions options)
       throws StorageException {
     StorageOptions.AzureOptions azure = options.azure();
+    if (!location.bucket().matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
+      throw new StorageException(
+          "location "
+              + location
+              + ": '"
+              + location.bucket()
+              + "' is not an Azure container name (3-63 lower-case letters, digits and single"
+              + " hyphens)");
+    }
     try {
       BlobServiceClientBuilder b =
           new BlobServiceClientBuilder()
@@ -88,7 +111,7 @@ final class AzureBlobStore implements ObjectStore {
         if (azure.sasToken() != null) {
           b.credential(new AzureSasCredential(azure.sasToken()));
         } else {
-          b.credential(new DefaultAzureCredentialBuilder().build());
+          b.credential(defaultCredential());
         }
       }
       var service = b.buildClient();
@@ -97,7 +120,8 @@ final class AzureBlobStore implements ObjectStore {
           location,
           service.getBlobContainerClient(location.bucket()),
           serviceAsync.getBlobContainerAsyncClient(location.bucket()),
-          Math.max(1 << 20, options.partSizeBytes()));
+          Math.max(1 << 20, options.partSizeBytes()),
+          azure.connectionString() == null ? azure.sasToken() : null);
     } catch (RuntimeException e) {
       throw new StorageException(
           "cannot configure Azure Blob Storage for "
@@ -134,48 +158,64 @@ final class AzureBlobStore implements ObjectStore {
         async.getBlobAsyncClient(location.fullKey(ObjectKeys.requireSafe(key)));
     CRC32C crc = new CRC32C();
     AtomicLong size = new AtomicLong();
+    long block = Math.max(blockSize, (source.length() + MAX_BLOCKS - 1) / MAX_BLOCKS);
     Flux<ByteBuffer> body =
-        Flux.using(
-            source::open,
-            chunks ->
-                Flux.generate(
-                    sink -> {
-                      try {
-                        ByteBuffer chunk = chunks.next();
-                        if (chunk == null) {
-                          sink.complete();
-                          return;
-                        }
-                        int n = chunk.remaining();
-                        crc.update(chunk.duplicate());
-                        control.pass(n);
-                        size.addAndGet(n);
-                        sink.next(chunk);
-                      } catch (IOException e) {
-                        sink.error(e);
-                      }
-                    }),
-            chunks -> {
-              try {
-                chunks.close();
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
+        Flux.<ByteBuffer, UploadSource.Chunks>using(
+                source::open,
+                chunks ->
+                    Flux.generate(
+                        sink -> {
+                          try {
+                            ByteBuffer chunk = chunks.next();
+                            if (chunk == null) {
+                              sink.complete();
+                              return;
+                            }
+                            int n = chunk.remaining();
+                            crc.update(chunk.duplicate());
+                            control.pass(n);
+                            size.addAndGet(n);
+                            sink.next(chunk);
+                          } catch (IOException e) {
+                            sink.error(e);
+                          }
+                        }),
+                chunks -> {
+                  try {
+                    chunks.close();
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                })
+            // Reading, encrypting and waiting for the rate limit block: never on the SDK's
+            // event loop threads, which every Azure request of the process shares.
+            .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+    java.util.concurrent.CompletableFuture<?> upload =
+        target
+            .uploadWithResponse(
+                new BlobParallelUploadOptions(body)
+                    .setParallelTransferOptions(
+                        new ParallelTransferOptions()
+                            .setBlockSizeLong(block)
+                            .setMaxSingleUploadSizeLong(block)
+                            .setMaxConcurrency(BLOCKS_IN_FLIGHT)))
+            .toFuture();
     try {
-      target
-          .uploadWithResponse(
-              new BlobParallelUploadOptions(body)
-                  .setParallelTransferOptions(
-                      new ParallelTransferOptions()
-                          .setBlockSizeLong(blockSize)
-                          .setMaxSingleUploadSizeLong(blockSize)
-                          .setMaxConcurrency(BLOCKS_IN_FLIGHT)))
-          .block();
-    } catch (BlobStorageException e) {
-      throw translate(e, key);
-    } catch (RuntimeException e) {
-      throw unwrap(e, key);
+      upload.get();
+    } catch (InterruptedException e) {
+      // A stop: cancel the subscription, so that no block is sent and nothing is committed later.
+      upload.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("upload of " + source.describe() + " interrupted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof BlobStorageException b) {
+        throw translate(b, key);
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      throw unwrap(cause instanceof RuntimeException r ? r : new IllegalStateException(cause), key);
     }
     if (size.get() != source.length()) {
       throw new StorageException(
@@ -233,6 +273,8 @@ final class AzureBlobStore implements ObjectStore {
         return Optional.empty();
       }
       throw translate(e, key);
+    } catch (RuntimeException e) {
+      throw unwrap(e, key);
     }
   }
 
@@ -285,9 +327,29 @@ final class AzureBlobStore implements ObjectStore {
   @Override
   public void copy(String sourceKey, String targetKey) throws IOException {
     BlobClient source = blob(sourceKey);
+    // Server-side, within the account. Copy Blob authorizes a source of the same account by the
+    // request's own shared key or Entra token; a SAS must be on the source URL too.
+    String sourceUrl =
+        sasToken == null
+            ? source.getBlobUrl()
+            : source.getBlobUrl() + (sasToken.startsWith("?") ? sasToken : "?" + sasToken);
     try {
-      // Server-side, within the account: the copy is authorized by the same credentials.
-      blob(targetKey).beginCopy(source.getBlobUrl(), Duration.ofMillis(200)).waitForCompletion();
+      var done =
+          blob(targetKey)
+              .beginCopy(sourceUrl, Duration.ofMillis(200))
+              .waitForCompletion(Duration.ofMinutes(30));
+      var status = done.getValue() == null ? null : done.getValue().getCopyStatus();
+      if (done.getStatus()
+              != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED
+          || status != com.azure.storage.blob.models.CopyStatusType.SUCCESS) {
+        throw new StorageException(
+            "copy of "
+                + location.describe(sourceKey)
+                + " to "
+                + location.describe(targetKey)
+                + " did not succeed: "
+                + (status == null ? done.getStatus() : status));
+      }
     } catch (BlobStorageException e) {
       throw translate(e, sourceKey);
     } catch (RuntimeException e) {

@@ -127,6 +127,9 @@ final class EncryptedObjects {
       throw new StorageException(what + " has a corrupt encryption header");
     }
     String keyId = new String(header, MAGIC.length + 2, idLength, StandardCharsets.US_ASCII);
+    if (!keyId.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new StorageException(what + " has a corrupt encryption header (its key id)");
+    }
     SecretKey keyEncryptionKey = encryption.key(keyId);
     if (keyEncryptionKey == null) {
       throw new StorageException(
@@ -280,6 +283,16 @@ final class EncryptedObjects {
         }
       };
     }
+  }
+
+  /** Reads and checks an object's header only: its key is listed and unwraps the data key. */
+  static void requireHeader(InputStream stored, ClientEncryption encryption, String what)
+      throws IOException {
+    byte[] header = stored.readNBytes(HEADER);
+    if (header.length < HEADER) {
+      throw new StorageException(what + " is shorter than an encryption header: it is corrupt");
+    }
+    readHeader(header, encryption, what);
   }
 
   /** The plaintext of a stored object, checked chunk by chunk as it is read. */

@@ -103,12 +103,33 @@ final class EncryptingStore implements ObjectStore {
     return new ObjectInfo(key, EncryptedObjects.plainLength(stored.size()), stored.lastModified());
   }
 
+  /**
+   * From the flat listing of encrypted objects: a store's own listing cannot tell an object from a
+   * "directory", and an unencrypted object (of a backup made without encryption) must not show.
+   */
   @Override
   public List<String> listChildren(String prefix) throws IOException {
-    return store.listChildren(prefix).stream()
-        .map(c -> c.endsWith(SUFFIX) ? c.substring(0, c.length() - SUFFIX.length()) : c)
-        .distinct()
-        .toList();
+    java.util.TreeSet<String> children = new java.util.TreeSet<>();
+    for (ObjectInfo o : list(prefix)) {
+      String rest = o.key().substring(prefix.length());
+      int slash = rest.indexOf('/');
+      children.add(slash < 0 ? rest : rest.substring(0, slash));
+    }
+    return new ArrayList<>(children);
+  }
+
+  /**
+   * Reads the header of every object (not its content): each must name a key that is listed and
+   * that key must unwrap its data key. A restore calls this before it changes the node, so that a
+   * missing or wrong key fails first, naming the key id.
+   */
+  @Override
+  public void requireReadable(Collection<String> keys) throws IOException {
+    for (String key : new java.util.TreeSet<>(keys)) {
+      try (InputStream in = store.open(stored(key))) {
+        EncryptedObjects.requireHeader(in, encryption, describe(key));
+      }
+    }
   }
 
   @Override

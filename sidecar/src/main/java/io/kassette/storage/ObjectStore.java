@@ -57,6 +57,12 @@ public interface ObjectStore extends AutoCloseable {
   /** Copies inside the store, server-side where the store supports it. */
   void copy(String sourceKey, String targetKey) throws IOException;
 
+  /**
+   * Fails, naming the object and the reason, when one of these objects could not be read: a check
+   * before a restore changes anything. Stores that need nothing but access check nothing here.
+   */
+  default void requireReadable(Collection<String> keys) throws IOException {}
+
   /** Deletes the keys; absent keys are ignored. */
   void delete(Collection<String> keys) throws IOException;
 

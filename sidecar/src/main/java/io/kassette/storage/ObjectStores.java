@@ -13,6 +13,8 @@ public final class ObjectStores {
           case GS -> GcsStore.open(location, options);
           case AZ -> AzureBlobStore.open(location, options);
         };
-    return options.encryption() == null ? store : new EncryptingStore(store, options.encryption());
+    return options.encryption() == null
+        ? new PlaintextView(store)
+        : new EncryptingStore(store, options.encryption());
   }
 }

@@ -23,7 +23,10 @@ public interface UploadSource {
   /** What to call the source in an error: the local file. */
   String describe();
 
-  /** One read of the source, in order, at most {@link Checksums#CHUNK} bytes at a time. */
+  /**
+   * One read of the source, in order, in chunks of at most about {@link Checksums#CHUNK} bytes (an
+   * encrypted chunk carries its 16-byte tag beyond that).
+   */
   interface Chunks extends Closeable {
     /**
      * The next bytes, in a buffer of their own that the caller may keep, or null at the end. Fails

@@ -125,6 +125,64 @@ class BackupPurgeTest {
     }
   }
 
+  /**
+   * A location that holds encrypted and unencrypted backups: a purge without the keys sees the
+   * encrypted ones only as folders it cannot read and deletes none of their files, and a purge with
+   * the keys touches none of the unencrypted ones; each applies retention to its own.
+   */
+  @Test
+  void aPurgeWithoutTheKeysLeavesEncryptedBackupsAloneAndTheOtherWayRound() throws Exception {
+    ObjectStore plain = store;
+    backup("plain-1", 50, true, "A", "B");
+    backup("plain-2", 40, true, "B", "C");
+    byte[] kek = new byte[32];
+    new java.security.SecureRandom().nextBytes(kek);
+    ObjectStore sealed =
+        ObjectStores.open(
+            StorageLocation.parse("file://" + tmp),
+            StorageOptions.defaults()
+                .withEncryption(
+                    io.kassette.storage.ClientEncryption.of(
+                        Map.of("k1", new javax.crypto.spec.SecretKeySpec(kek, "AES")),
+                        "k1",
+                        "test keys")));
+    store = sealed;
+    backup("sealed-1", 30, true, "D", "E");
+    backup("sealed-2", 20, true, "E", "F");
+    Set<String> encrypted = filesOnDisk(".kenc");
+    Set<String> unencrypted = filesOnDisk("");
+    unencrypted.removeAll(encrypted);
+
+    BackupPurge.Result withoutKeys =
+        new BackupPurge(plain, CLUSTER)
+            .purge(new BackupPurge.Policy(1, null, Duration.ofHours(6)), false, NOW);
+    assertThat(filesOnDisk(".kenc")).as("no encrypted file deleted").isEqualTo(encrypted);
+    assertThat(withoutKeys.expired()).containsExactly("plain-1");
+
+    new BackupPurge(sealed, CLUSTER)
+        .purge(new BackupPurge.Policy(1, null, Duration.ofHours(6)), false, NOW);
+    Set<String> left = filesOnDisk("");
+    assertThat(left).noneMatch(f -> f.contains("sealed-1/"));
+    assertThat(new BackupCatalog(sealed, CLUSTER).list(true))
+        .extracting(BackupCatalog.Listing::name)
+        .containsExactly("sealed-2");
+    assertThat(new BackupCatalog(plain, CLUSTER).list(false))
+        .extracting(BackupCatalog.Listing::name)
+        .as("the unencrypted backup the first purge kept is still whole")
+        .containsExactly("plain-2");
+  }
+
+  Set<String> filesOnDisk(String suffix) throws IOException {
+    Set<String> files = new TreeSet<>();
+    try (Stream<Path> all = Files.walk(tmp)) {
+      all.filter(Files::isRegularFile)
+          .map(p -> tmp.relativize(p).toString())
+          .filter(p -> p.endsWith(suffix))
+          .forEach(files::add);
+    }
+    return files;
+  }
+
   Set<String> keys() throws IOException {
     Set<String> keys = new TreeSet<>();
     for (ObjectInfo o : store.list("")) {

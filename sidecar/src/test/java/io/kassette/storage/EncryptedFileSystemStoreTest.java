@@ -205,6 +205,14 @@ class EncryptedFileSystemStoreTest extends ObjectStoreContract {
           .containsExactly("backups/new/backup.json");
       assertThat(plain.get("backups/old/backup.json")).containsExactly(1);
       assertThat(store.stat("backups/old/backup.json")).isEmpty();
+      assertThat(store.listChildren("backups/")).containsExactly("new");
+      assertThat(plain.list("backups/"))
+          .extracting(ObjectInfo::key)
+          .containsExactly("backups/old/backup.json");
+      store.put("top.json", new byte[] {3});
+      plain.put("top-plain.json", new byte[] {4});
+      assertThat(store.listChildren("")).contains("top.json").doesNotContain("top-plain.json");
+      assertThat(plain.listChildren("")).contains("top-plain.json").doesNotContain("top.json.kenc");
     }
   }
 

@@ -45,9 +45,10 @@ class EncryptedLargeObjectIT {
                     keys.toString(),
                     "k1"))
             .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("out.txt").toFile())
             .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+    String out = Files.readString(tmp.resolve("out.txt"));
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).contains("uploaded UploadResult[size=" + size);
     assertThat(Files.size(bucket.resolve("big-Data.db" + EncryptingStore.SUFFIX)))

@@ -36,7 +36,11 @@ final class CachedTools {
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (p.waitFor() != 0 || !Files.isExecutable(executable)) {
+      if (!p.waitFor(30, java.util.concurrent.TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(path + " did not finish in 30 minutes");
+      }
+      if (p.exitValue() != 0 || !Files.isExecutable(executable)) {
         throw new IllegalStateException(path + " failed (exit " + p.exitValue() + "): " + out);
       }
       return executable;
