@@ -34,6 +34,11 @@ final class AgentProcess implements AutoCloseable {
   final URI base;
   private final SidecarCertificates tls;
 
+  /** The key of the certificate the agent serves (a secret the tests search for). */
+  Path tlsKey() {
+    return tls.key();
+  }
+
   private AgentProcess(Process process, Path out, Path err, URI base, SidecarCertificates tls) {
     this.process = process;
     this.out = out;

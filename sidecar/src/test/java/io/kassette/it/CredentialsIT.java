@@ -53,6 +53,7 @@ class CredentialsIT {
   static Path s3Dir;
   static HttpServer googleTokens;
   static String gcsPrivateKey;
+  static String sidecarTlsKey = "";
   static Path gcsKeyFile;
 
   @BeforeAll
@@ -146,6 +147,10 @@ class CredentialsIT {
     for (int i = 0; i < keyLines.size() - 1; i++) {
       secrets.put("GCS private key line " + i, keyLines.get(i));
     }
+    List<String> tlsLines = sidecarTlsKey.lines().filter(l -> !l.startsWith("-----")).toList();
+    for (int i = 0; i < tlsLines.size(); i++) {
+      secrets.put("sidecar TLS key line " + i, tlsLines.get(i));
+    }
     return secrets;
   }
 
@@ -190,6 +195,7 @@ class CredentialsIT {
             state.toString(),
             "--allowed-locations",
             "s3://leak,s3://no-such-bucket,gs://leak-gcs")) {
+      sidecarTlsKey = Files.readString(agent.tlsKey());
       SidecarClient client = agent.client(TOKEN);
       client.startBackup(
           BackupOperationRequest.of("b1", "s3://leak/c", "auth")
