@@ -14,25 +14,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * (and whoever reads the bucket) sees only ciphertext. Objects are stored under their key plus
  * {@value #SUFFIX}, so that an encrypted view of a location sees only encrypted objects: a location
  * that also holds backups made without encryption keeps them apart, readable without the keys.
+ * It overrides every data call of {@link ForwardingStore}: none may reach the store unencrypted.
  */
-final class EncryptingStore implements ObjectStore {
+final class EncryptingStore extends ForwardingStore {
   static final String SUFFIX = ".kenc";
 
-  private final ObjectStore store;
   private final ClientEncryption encryption;
 
   EncryptingStore(ObjectStore store, ClientEncryption encryption) {
-    this.store = store;
+    super(store);
     this.encryption = encryption;
   }
 
   private static String stored(String key) {
     return ObjectKeys.requireSafe(key) + SUFFIX;
-  }
-
-  @Override
-  public StorageLocation location() {
-    return store.location();
   }
 
   @Override
@@ -144,10 +139,5 @@ final class EncryptingStore implements ObjectStore {
 
   private String describe(String key) {
     return store.location().describe(key);
-  }
-
-  @Override
-  public void close() {
-    store.close();
   }
 }

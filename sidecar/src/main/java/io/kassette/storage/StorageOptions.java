@@ -136,114 +136,108 @@ public record StorageOptions(
 
   /** The same options with room for {@code n} transfers at once. */
   public StorageOptions withMaxConcurrency(int n) {
-    return new StorageOptions(
-        s3Region,
-        s3Endpoint,
-        s3PathStyle,
-        s3AccessKeyId,
-        s3SecretAccessKey,
-        s3Sse,
-        s3KmsKeyId,
-        gcsCredentialsFile,
-        gcsEndpoint,
-        gcsProject,
-        partSizeBytes,
-        Math.max(1, n),
-        encryption,
-        azure);
+    return with(b -> b.maxConcurrency = Math.max(1, n));
+  }
+
+  /** The same options with multipart parts (S3), chunks (GCS) and blocks (Azure) of this size. */
+  public StorageOptions withPartSizeBytes(long bytes) {
+    return with(b -> b.partSizeBytes = bytes);
   }
 
   public StorageOptions withS3(URI endpoint, String accessKeyId, String secretAccessKey) {
-    return new StorageOptions(
-        s3Region,
-        endpoint,
-        endpoint != null || s3PathStyle,
-        accessKeyId,
-        secretAccessKey,
-        s3Sse,
-        s3KmsKeyId,
-        gcsCredentialsFile,
-        gcsEndpoint,
-        gcsProject,
-        partSizeBytes,
-        maxConcurrency,
-        encryption,
-        azure);
+    return with(
+        b -> {
+          b.s3Endpoint = endpoint;
+          b.s3PathStyle = endpoint != null || s3PathStyle;
+          b.s3AccessKeyId = accessKeyId;
+          b.s3SecretAccessKey = secretAccessKey;
+        });
+  }
+
+  public StorageOptions withS3Region(String region) {
+    return with(b -> b.s3Region = region);
   }
 
   /** The same options against a GCS endpoint (an emulator), without credentials. */
   public StorageOptions withGcsEndpoint(URI endpoint, String project) {
-    return new StorageOptions(
-        s3Region,
-        s3Endpoint,
-        s3PathStyle,
-        s3AccessKeyId,
-        s3SecretAccessKey,
-        s3Sse,
-        s3KmsKeyId,
-        gcsCredentialsFile,
-        endpoint,
-        project,
-        partSizeBytes,
-        maxConcurrency,
-        encryption,
-        azure);
+    return with(
+        b -> {
+          b.gcsEndpoint = endpoint;
+          b.gcsProject = project;
+        });
   }
 
   public StorageOptions withS3Sse(String sse, String kmsKeyId) {
-    return new StorageOptions(
-        s3Region,
-        s3Endpoint,
-        s3PathStyle,
-        s3AccessKeyId,
-        s3SecretAccessKey,
-        sse,
-        kmsKeyId,
-        gcsCredentialsFile,
-        gcsEndpoint,
-        gcsProject,
-        partSizeBytes,
-        maxConcurrency,
-        encryption,
-        azure);
+    return with(
+        b -> {
+          b.s3Sse = sse;
+          b.s3KmsKeyId = kmsKeyId;
+        });
   }
 
   /** The same options with these Azure settings. */
   public StorageOptions withAzure(AzureOptions settings) {
-    return new StorageOptions(
-        s3Region,
-        s3Endpoint,
-        s3PathStyle,
-        s3AccessKeyId,
-        s3SecretAccessKey,
-        s3Sse,
-        s3KmsKeyId,
-        gcsCredentialsFile,
-        gcsEndpoint,
-        gcsProject,
-        partSizeBytes,
-        maxConcurrency,
-        encryption,
-        settings);
+    return with(b -> b.azure = settings);
   }
 
   /** The same options, encrypting every object on the client with these keys (null: none). */
   public StorageOptions withEncryption(ClientEncryption keys) {
+    return with(b -> b.encryption = keys);
+  }
+
+  /** A copy with some fields changed: the one place besides the constructor that lists them. */
+  private StorageOptions with(java.util.function.Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
     return new StorageOptions(
-        s3Region,
-        s3Endpoint,
-        s3PathStyle,
-        s3AccessKeyId,
-        s3SecretAccessKey,
-        s3Sse,
-        s3KmsKeyId,
-        gcsCredentialsFile,
-        gcsEndpoint,
-        gcsProject,
-        partSizeBytes,
-        maxConcurrency,
-        keys,
-        azure);
+        f.s3Region,
+        f.s3Endpoint,
+        f.s3PathStyle,
+        f.s3AccessKeyId,
+        f.s3SecretAccessKey,
+        f.s3Sse,
+        f.s3KmsKeyId,
+        f.gcsCredentialsFile,
+        f.gcsEndpoint,
+        f.gcsProject,
+        f.partSizeBytes,
+        f.maxConcurrency,
+        f.encryption,
+        f.azure);
+  }
+
+  private static final class Fields {
+    String s3Region;
+    URI s3Endpoint;
+    boolean s3PathStyle;
+    String s3AccessKeyId;
+    String s3SecretAccessKey;
+    String s3Sse;
+    String s3KmsKeyId;
+    Path gcsCredentialsFile;
+    URI gcsEndpoint;
+    String gcsProject;
+    long partSizeBytes;
+    int maxConcurrency;
+    ClientEncryption encryption;
+    AzureOptions azure;
+
+    Fields(StorageOptions o) {
+      s3Region = o.s3Region;
+      s3Endpoint = o.s3Endpoint;
+      s3PathStyle = o.s3PathStyle;
+      s3AccessKeyId = o.s3AccessKeyId;
+      s3SecretAccessKey = o.s3SecretAccessKey;
+      s3Sse = o.s3Sse;
+      s3KmsKeyId = o.s3KmsKeyId;
+      gcsCredentialsFile = o.gcsCredentialsFile;
+      gcsEndpoint = o.gcsEndpoint;
+      gcsProject = o.gcsProject;
+      partSizeBytes = o.partSizeBytes;
+      maxConcurrency = o.maxConcurrency;
+      encryption = o.encryption;
+      azure = o.azure;
+    }
   }
 
   @Override

@@ -168,19 +168,7 @@ class RestoreIT {
                   gcs.endpoint().toString(),
                   "KASSETTE_GCS_PROJECT",
                   "test"));
-      createAndFill("ongcs", 400);
-      String a = contents("ongcs", "a");
-      String[] backup = args("backup", "ongcs", "g1", "--keyspaces", "ongcs");
-      backup[2] = "gs://kassette-it/prod";
-      ok(gcsCli.run(backup));
-      cql.execute("TRUNCATE ongcs.a");
-      insert("ongcs", "a", 1000, 1100);
-
-      String[] restore = args("restore", "ongcs", "g1", "--truncate", "--keyspaces", "ongcs.a");
-      restore[2] = "gs://kassette-it/prod";
-      ok(gcsCli.run(restore));
-      assertThat(contents("ongcs", "a")).isEqualTo(a);
-      assertThat(stagingLeft()).isEmpty();
+      backUpChangeAndRestore(gcsCli, "gs://kassette-it/prod", "ongcs");
     }
   }
 
@@ -195,19 +183,7 @@ class RestoreIT {
           new CliProcess(
               tmp.resolve("cli-azure"),
               Map.of("AZURE_STORAGE_CONNECTION_STRING", azure.connectionString()));
-      createAndFill("onazure", 400);
-      String a = contents("onazure", "a");
-      String[] backup = args("backup", "onazure", "z1", "--keyspaces", "onazure");
-      backup[2] = "az://kassette-it/prod";
-      ok(azureCli.run(backup));
-      cql.execute("TRUNCATE onazure.a");
-      insert("onazure", "a", 1000, 1100);
-
-      String[] restore = args("restore", "onazure", "z1", "--truncate", "--keyspaces", "onazure.a");
-      restore[2] = "az://kassette-it/prod";
-      ok(azureCli.run(restore));
-      assertThat(contents("onazure", "a")).isEqualTo(a);
-      assertThat(stagingLeft()).isEmpty();
+      backUpChangeAndRestore(azureCli, "az://kassette-it/prod", "onazure");
     }
   }
 
@@ -327,6 +303,26 @@ class RestoreIT {
       }
     }
     return found;
+  }
+
+  /**
+   * Backs up keyspace {@code ks} to {@code location}, replaces table a's rows, restores a with
+   * --truncate and checks it holds exactly the backed-up rows again.
+   */
+  void backUpChangeAndRestore(CliProcess cli, String location, String ks) throws Exception {
+    createAndFill(ks, 400);
+    String a = contents(ks, "a");
+    String[] backup = args("backup", ks, "r1", "--keyspaces", ks);
+    backup[2] = location;
+    ok(cli.run(backup));
+    cql.execute("TRUNCATE " + ks + ".a");
+    insert(ks, "a", 1000, 1100);
+
+    String[] restore = args("restore", ks, "r1", "--truncate", "--keyspaces", ks + ".a");
+    restore[2] = location;
+    ok(cli.run(restore));
+    assertThat(contents(ks, "a")).isEqualTo(a);
+    assertThat(stagingLeft()).isEmpty();
   }
 
   @Test

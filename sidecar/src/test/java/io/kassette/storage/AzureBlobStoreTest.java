@@ -36,22 +36,10 @@ class AzureBlobStoreTest extends ObjectStoreContract {
   }
 
   static StorageOptions options(String connectionString) {
-    StorageOptions d = StorageOptions.defaults();
-    return new StorageOptions(
-        null,
-        null,
-        false,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        5L << 20,
-        8,
-        null,
-        new StorageOptions.AzureOptions(null, null, connectionString, null));
+    return StorageOptions.defaults()
+        .withAzure(new StorageOptions.AzureOptions(null, null, connectionString, null))
+        .withPartSizeBytes(5L << 20)
+        .withMaxConcurrency(8);
   }
 
   @Override

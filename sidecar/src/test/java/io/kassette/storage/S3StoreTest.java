@@ -24,22 +24,11 @@ class S3StoreTest extends ObjectStoreContract {
 
   static StorageOptions options(String accessKey, String secretKey) {
     // 5 MiB is S3's smallest part: the 23 MiB contract object goes up as 5 parts.
-    StorageOptions d = StorageOptions.defaults();
-    return new StorageOptions(
-        "us-east-1",
-        server.endpoint(),
-        true,
-        accessKey,
-        secretKey,
-        null,
-        null,
-        null,
-        null,
-        null,
-        5L << 20,
-        8,
-        null,
-        StorageOptions.AzureOptions.NONE);
+    return StorageOptions.defaults()
+        .withS3(server.endpoint(), accessKey, secretKey)
+        .withS3Region("us-east-1")
+        .withPartSizeBytes(5L << 20)
+        .withMaxConcurrency(8);
   }
 
   @Override

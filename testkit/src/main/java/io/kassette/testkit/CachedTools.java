@@ -51,4 +51,17 @@ final class CachedTools {
       throw new IllegalStateException(e);
     }
   }
+
+  /** Stops a test server: politely, then forcibly after ten seconds. */
+  static void stop(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
 }
