@@ -20,7 +20,9 @@ class StorageLocationTest {
   void rejectsUnknownSchemesAndBadBuckets() {
     assertThatThrownBy(() -> StorageLocation.parse("ftp://host/x"))
         .hasMessageContaining("unknown scheme 'ftp'")
-        .hasMessageContaining("file://, s3:// or gs://");
+        .hasMessageContaining("file://, s3://, gs:// or az://");
+    assertThat(StorageLocation.parse("az://backups/prod").scheme())
+        .isEqualTo(StorageLocation.Scheme.AZ);
     assertThatThrownBy(() -> StorageLocation.parse("s3://UPPER/x"))
         .hasMessageContaining("bucket name");
     assertThatThrownBy(() -> StorageLocation.parse("file://relative/x"))
