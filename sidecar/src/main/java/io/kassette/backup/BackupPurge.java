@@ -142,6 +142,11 @@ public final class BackupPurge {
     List<String> staleMarkers = new ArrayList<>();
     for (BackupCatalog.Listing l : all) {
       boolean marked = hasPurgeMarker(objects.get(l.name()), l.name());
+      if (!l.complete() && objects.getOrDefault(l.name(), List.of()).isEmpty()) {
+        // Nothing of it is visible: a backup this run cannot read (client-side encrypted, seen
+        // without the keys) or one that wrote nothing. There is nothing to delete either way.
+        continue;
+      }
       if (l.complete()) {
         if (marked && kept.contains(l.name())) {
           staleMarkers.add(layout.purgeMarker(l.name())); // an earlier policy doomed it

@@ -121,7 +121,7 @@ final class AzureBlobStore implements ObjectStore {
           service.getBlobContainerClient(location.bucket()),
           serviceAsync.getBlobContainerAsyncClient(location.bucket()),
           Math.max(1 << 20, options.partSizeBytes()),
-          azure.connectionString() == null ? azure.sasToken() : null);
+          azure.connectionString() == null ? azure.sasToken() : sasOf(azure.connectionString()));
     } catch (RuntimeException e) {
       throw new StorageException(
           "cannot configure Azure Blob Storage for "
@@ -132,6 +132,16 @@ final class AzureBlobStore implements ObjectStore {
               + " Identity, a managed identity or AZURE_STORAGE_SAS_TOKEN)",
           null);
     }
+  }
+
+  /** The SharedAccessSignature of a connection string, or null when it holds an account key. */
+  static String sasOf(String connectionString) {
+    for (String part : connectionString.split(";")) {
+      if (part.startsWith("SharedAccessSignature=")) {
+        return part.substring("SharedAccessSignature=".length());
+      }
+    }
+    return null;
   }
 
   /** A message without whatever secret the SDK might quote from a malformed connection string. */
@@ -334,10 +344,18 @@ final class AzureBlobStore implements ObjectStore {
             ? source.getBlobUrl()
             : source.getBlobUrl() + (sasToken.startsWith("?") ? sasToken : "?" + sasToken);
     try {
-      var done =
-          blob(targetKey)
-              .beginCopy(sourceUrl, Duration.ofMillis(200))
-              .waitForCompletion(Duration.ofMinutes(30));
+      var poller = blob(targetKey).beginCopy(sourceUrl, Duration.ofMillis(200));
+      com.azure.core.util.polling.PollResponse<com.azure.storage.blob.models.BlobCopyInfo> done;
+      try {
+        done = poller.waitForCompletion(Duration.ofMinutes(30));
+      } catch (RuntimeException timedOut) {
+        try {
+          poller.cancelOperation(); // aborts the copy: no half-copied blob stays behind
+        } catch (RuntimeException ignored) {
+          // it may have finished or failed meanwhile; the error below says what happened
+        }
+        throw timedOut;
+      }
       var status = done.getValue() == null ? null : done.getValue().getCopyStatus();
       if (done.getStatus()
               != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED

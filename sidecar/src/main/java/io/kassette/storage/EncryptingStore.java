@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * process ({@link EncryptedObjects}), what comes out is decrypted and authenticated, and the store
  * (and whoever reads the bucket) sees only ciphertext. Objects are stored under their key plus
  * {@value #SUFFIX}, so that an encrypted view of a location sees only encrypted objects: a location
- * that also holds backups made without encryption keeps them apart, readable without the keys.
- * It overrides every data call of {@link ForwardingStore}: none may reach the store unencrypted.
+ * that also holds backups made without encryption keeps them apart, readable without the keys. It
+ * overrides every data call of {@link ForwardingStore}: none may reach the store unencrypted.
  */
 final class EncryptingStore extends ForwardingStore {
   static final String SUFFIX = ".kenc";

@@ -158,9 +158,21 @@ class BackupPurgeTest {
             .purge(new BackupPurge.Policy(1, null, Duration.ofHours(6)), false, NOW);
     assertThat(filesOnDisk(".kenc")).as("no encrypted file deleted").isEqualTo(encrypted);
     assertThat(withoutKeys.expired()).containsExactly("plain-1");
+    assertThat(withoutKeys.incomplete()).as("the encrypted ones are not its to judge").isEmpty();
+    Set<String> unencryptedLeft = filesOnDisk("");
+    unencryptedLeft.removeAll(encrypted);
+    assertThat(unencryptedLeft).isNotEqualTo(unencrypted).noneMatch(f -> f.contains("plain-1/"));
 
-    new BackupPurge(sealed, CLUSTER)
-        .purge(new BackupPurge.Policy(1, null, Duration.ofHours(6)), false, NOW);
+    BackupPurge.Result withKeys =
+        new BackupPurge(sealed, CLUSTER)
+            .purge(new BackupPurge.Policy(1, null, Duration.ofHours(6)), false, NOW);
+    assertThat(withKeys.expired()).containsExactly("sealed-1");
+    assertThat(withKeys.incomplete()).isEmpty();
+    Set<String> unencryptedAfter = filesOnDisk("");
+    unencryptedAfter.removeIf(f -> f.endsWith(".kenc"));
+    assertThat(unencryptedAfter)
+        .as("the purge with the keys deleted no unencrypted file")
+        .isEqualTo(unencryptedLeft);
     Set<String> left = filesOnDisk("");
     assertThat(left).noneMatch(f -> f.contains("sealed-1/"));
     assertThat(new BackupCatalog(sealed, CLUSTER).list(true))

@@ -50,6 +50,15 @@ class AzureBlobStoreTest extends ObjectStoreContract {
   }
 
   @Test
+  void aSasConnectionStringAlsoSignsTheSourceOfServerSideCopies() {
+    assertThat(
+            AzureBlobStore.sasOf(
+                "BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature=sv=2024&sig=x"))
+        .isEqualTo("sv=2024&sig=x");
+    assertThat(AzureBlobStore.sasOf(server.connectionString())).isNull();
+  }
+
+  @Test
   void aWrongKeyOrAMissingContainerGivesAClearErrorWithoutTheSecret() throws Exception {
     String wrongKey =
         server.connectionString().replace(Azurite.KEY, "d3Jvbmcta2V5LXdyb25nLWtleQ==");
