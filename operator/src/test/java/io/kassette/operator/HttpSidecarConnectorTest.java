@@ -225,22 +225,8 @@ class HttpSidecarConnectorTest {
 
   @Test
   void aCaSecretThatHoldsAPrivateKeyIsRefused() {
-    admin
-        .secrets()
-        .inNamespace(NS)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("ca-with-key")
-                .withNamespace(NS)
-                .endMetadata()
-                .withStringData(Map.of("ca.crt", "x", "tls.crt", "x", "tls.key", "x"))
-                .build())
-        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
-    ClusterRef cluster = cluster("kassette-sidecar", agent.address().getPort());
-    SecretKeyRef ca = new SecretKeyRef();
-    ca.setName("ca-with-key");
-    cluster.getSidecar().setCaSecret(ca);
+    ClusterRef cluster =
+        clusterTrusting("ca-with-key", Map.of("ca.crt", "x", "tls.crt", "x", "tls.key", "x"));
     HttpSidecarConnector connector = new HttpSidecarConnector(secrets, Duration.ofSeconds(5), null);
     await()
         .atMost(Duration.ofSeconds(10))
@@ -273,22 +259,8 @@ class HttpSidecarConnectorTest {
 
   @Test
   void aResourceMayNameTheCaSecretItself() throws Exception {
-    admin
-        .secrets()
-        .inNamespace(NS)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("sidecar-ca")
-                .withNamespace(NS)
-                .endMetadata()
-                .withStringData(Map.of("ca.crt", Files.readString(tls.ca())))
-                .build())
-        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
-    ClusterRef cluster = cluster("kassette-sidecar", agent.address().getPort());
-    SecretKeyRef ca = new SecretKeyRef();
-    ca.setName("sidecar-ca");
-    cluster.getSidecar().setCaSecret(ca);
+    ClusterRef cluster =
+        clusterTrusting("sidecar-ca", Map.of("ca.crt", Files.readString(tls.ca())));
     HttpSidecarConnector connector = new HttpSidecarConnector(secrets, Duration.ofSeconds(5), null);
     await()
         .atMost(Duration.ofSeconds(10))
@@ -299,7 +271,23 @@ class HttpSidecarConnectorTest {
                     .isEmpty());
   }
 
+  /**
+   * The agent's cluster, naming as its caSecret the Secret {@code name}, made with {@code data}.
+   */
+  static ClusterRef clusterTrusting(String name, Map<String, String> data) {
+    putSecret(name, data);
+    ClusterRef cluster = cluster("kassette-sidecar", agent.address().getPort());
+    SecretKeyRef ca = new SecretKeyRef();
+    ca.setName(name);
+    cluster.getSidecar().setCaSecret(ca);
+    return cluster;
+  }
+
   static void secret(String name, String token) {
+    putSecret(name, Map.of("token", token));
+  }
+
+  static void putSecret(String name, Map<String, String> data) {
     admin
         .secrets()
         .inNamespace(NS)
@@ -309,7 +297,7 @@ class HttpSidecarConnectorTest {
                 .withName(name)
                 .withNamespace(NS)
                 .endMetadata()
-                .withStringData(Map.of("token", token))
+                .withStringData(data)
                 .build())
         .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
   }

@@ -219,12 +219,6 @@ final class AzureBlobStore implements ObjectStore {
       throw new java.io.InterruptedIOException("upload of " + source.describe() + " interrupted");
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof BlobStorageException b) {
-        throw translate(b, key);
-      }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
       throw unwrap(cause instanceof RuntimeException r ? r : new IllegalStateException(cause), key);
     }
     if (size.get() != source.length()) {
@@ -251,26 +245,34 @@ final class AzureBlobStore implements ObjectStore {
         "Azure Blob Storage request for " + location.describe(key) + " failed: " + e, e);
   }
 
-  @Override
-  public void put(String key, byte[] content) throws IOException {
+  /** One SDK call about {@code key}. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs an SDK call, its failures translated into messages about {@code key}. */
+  private <T> T request(String key, Call<T> call) throws IOException {
     try {
-      blob(key).upload(BinaryData.fromBytes(content), true);
-    } catch (BlobStorageException e) {
-      throw translate(e, key);
+      return call.run();
     } catch (RuntimeException e) {
-      throw unwrap(e, key);
+      throw unwrap(e, key); // a BlobStorageException is translated there
     }
   }
 
   @Override
+  public void put(String key, byte[] content) throws IOException {
+    request(
+        key,
+        () -> {
+          blob(key).upload(BinaryData.fromBytes(content), true);
+          return null;
+        });
+  }
+
+  @Override
   public InputStream open(String key) throws IOException {
-    try {
-      return blob(key).openInputStream();
-    } catch (BlobStorageException e) {
-      throw translate(e, key);
-    } catch (RuntimeException e) {
-      throw unwrap(e, key);
-    }
+    return request(key, () -> blob(key).openInputStream());
   }
 
   @Override
@@ -291,47 +293,44 @@ final class AzureBlobStore implements ObjectStore {
   @Override
   public List<ObjectInfo> list(String prefix) throws IOException {
     int strip = location.prefix().isEmpty() ? 0 : location.prefix().length() + 1;
-    try {
-      List<ObjectInfo> result = new ArrayList<>();
-      for (BlobItem b :
-          container.listBlobs(new ListBlobsOptions().setPrefix(location.fullKey(prefix)), null)) {
-        if (Boolean.TRUE.equals(b.isPrefix())) {
-          continue;
-        }
-        result.add(
-            new ObjectInfo(
-                b.getName().substring(strip),
-                b.getProperties().getContentLength() == null
-                    ? 0
-                    : b.getProperties().getContentLength(),
-                b.getProperties().getLastModified() == null
-                    ? Instant.EPOCH
-                    : b.getProperties().getLastModified().toInstant()));
-      }
-      return result;
-    } catch (BlobStorageException e) {
-      throw translate(e, prefix);
-    } catch (RuntimeException e) {
-      throw unwrap(e, prefix);
-    }
+    return request(
+        prefix,
+        () -> {
+          List<ObjectInfo> result = new ArrayList<>();
+          for (BlobItem b :
+              container.listBlobs(
+                  new ListBlobsOptions().setPrefix(location.fullKey(prefix)), null)) {
+            if (Boolean.TRUE.equals(b.isPrefix())) {
+              continue;
+            }
+            result.add(
+                new ObjectInfo(
+                    b.getName().substring(strip),
+                    b.getProperties().getContentLength() == null
+                        ? 0
+                        : b.getProperties().getContentLength(),
+                    b.getProperties().getLastModified() == null
+                        ? Instant.EPOCH
+                        : b.getProperties().getLastModified().toInstant()));
+          }
+          return result;
+        });
   }
 
   @Override
   public List<String> listChildren(String prefix) throws IOException {
     String full = location.fullKey(prefix);
-    try {
-      List<String> children = new ArrayList<>();
-      for (BlobItem b :
-          container.listBlobsByHierarchy("/", new ListBlobsOptions().setPrefix(full), null)) {
-        String rest = b.getName().substring(full.length());
-        children.add(rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest);
-      }
-      return children;
-    } catch (BlobStorageException e) {
-      throw translate(e, prefix);
-    } catch (RuntimeException e) {
-      throw unwrap(e, prefix);
-    }
+    return request(
+        prefix,
+        () -> {
+          List<String> children = new ArrayList<>();
+          for (BlobItem b :
+              container.listBlobsByHierarchy("/", new ListBlobsOptions().setPrefix(full), null)) {
+            String rest = b.getName().substring(full.length());
+            children.add(rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest);
+          }
+          return children;
+        });
   }
 
   @Override
@@ -343,48 +342,41 @@ final class AzureBlobStore implements ObjectStore {
         sasToken == null
             ? source.getBlobUrl()
             : source.getBlobUrl() + (sasToken.startsWith("?") ? sasToken : "?" + sasToken);
-    try {
-      var poller = blob(targetKey).beginCopy(sourceUrl, Duration.ofMillis(200));
-      com.azure.core.util.polling.PollResponse<com.azure.storage.blob.models.BlobCopyInfo> done;
-      try {
-        done = poller.waitForCompletion(Duration.ofMinutes(30));
-      } catch (RuntimeException timedOut) {
-        try {
-          poller.cancelOperation(); // aborts the copy: no half-copied blob stays behind
-        } catch (RuntimeException ignored) {
-          // it may have finished or failed meanwhile; the error below says what happened
-        }
-        throw timedOut;
-      }
-      var status = done.getValue() == null ? null : done.getValue().getCopyStatus();
-      if (done.getStatus()
-              != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED
-          || status != com.azure.storage.blob.models.CopyStatusType.SUCCESS) {
-        throw new StorageException(
-            "copy of "
-                + location.describe(sourceKey)
-                + " to "
-                + location.describe(targetKey)
-                + " did not succeed: "
-                + (status == null ? done.getStatus() : status));
-      }
-    } catch (BlobStorageException e) {
-      throw translate(e, sourceKey);
-    } catch (RuntimeException e) {
-      throw unwrap(e, sourceKey);
-    }
+    request(
+        sourceKey,
+        () -> {
+          var poller = blob(targetKey).beginCopy(sourceUrl, Duration.ofMillis(200));
+          com.azure.core.util.polling.PollResponse<com.azure.storage.blob.models.BlobCopyInfo> done;
+          try {
+            done = poller.waitForCompletion(Duration.ofMinutes(30));
+          } catch (RuntimeException timedOut) {
+            try {
+              poller.cancelOperation(); // aborts the copy: no half-copied blob stays behind
+            } catch (RuntimeException ignored) {
+              // it may have finished or failed meanwhile; the error below says what happened
+            }
+            throw timedOut;
+          }
+          var status = done.getValue() == null ? null : done.getValue().getCopyStatus();
+          if (done.getStatus()
+                  != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED
+              || status != com.azure.storage.blob.models.CopyStatusType.SUCCESS) {
+            throw new StorageException(
+                "copy of "
+                    + location.describe(sourceKey)
+                    + " to "
+                    + location.describe(targetKey)
+                    + " did not succeed: "
+                    + (status == null ? done.getStatus() : status));
+          }
+          return null;
+        });
   }
 
   @Override
   public void delete(Collection<String> keys) throws IOException {
     for (String key : keys) {
-      try {
-        blob(key).deleteIfExists();
-      } catch (BlobStorageException e) {
-        throw translate(e, key);
-      } catch (RuntimeException e) {
-        throw unwrap(e, key);
-      }
+      request(key, () -> blob(key).deleteIfExists());
     }
   }
 

@@ -288,24 +288,25 @@ final class EncryptedObjects {
   /** Reads and checks an object's header only: its key is listed and unwraps the data key. */
   static void requireHeader(InputStream stored, ClientEncryption encryption, String what)
       throws IOException {
+    header(stored, encryption, what);
+  }
+
+  /** The header at the start of {@code stored}, read and checked. */
+  private static Header header(InputStream stored, ClientEncryption encryption, String what)
+      throws IOException {
     byte[] header = stored.readNBytes(HEADER);
     if (header.length < HEADER) {
       throw new StorageException(what + " is shorter than an encryption header: it is corrupt");
     }
-    readHeader(header, encryption, what);
+    return readHeader(header, encryption, what);
   }
 
   /** The plaintext of a stored object, checked chunk by chunk as it is read. */
   static InputStream decrypting(InputStream stored, ClientEncryption encryption, String what)
       throws IOException {
-    byte[] header = stored.readNBytes(HEADER);
-    if (header.length < HEADER) {
-      stored.close();
-      throw new StorageException(what + " is shorter than an encryption header: it is corrupt");
-    }
     Header h;
     try {
-      h = readHeader(header, encryption, what);
+      h = header(stored, encryption, what);
     } catch (IOException e) {
       stored.close();
       throw e;

@@ -104,13 +104,7 @@ final class EncryptingStore extends ForwardingStore {
    */
   @Override
   public List<String> listChildren(String prefix) throws IOException {
-    java.util.TreeSet<String> children = new java.util.TreeSet<>();
-    for (ObjectInfo o : list(prefix)) {
-      String rest = o.key().substring(prefix.length());
-      int slash = rest.indexOf('/');
-      children.add(slash < 0 ? rest : rest.substring(0, slash));
-    }
-    return new ArrayList<>(children);
+    return ObjectInfo.children(list(prefix), prefix);
   }
 
   /**

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * Google Cloud Storage through google-cloud-storage: resumable uploads (the object appears only
@@ -158,13 +157,7 @@ final class GcsStore implements ObjectStore {
   public List<String> listChildren(String prefix) throws IOException {
     // Derived from the flat listing: correct on every GCS implementation, and the prefixes this is
     // used on (backups/, nodes/) hold few objects directly.
-    TreeSet<String> children = new TreeSet<>();
-    for (ObjectInfo o : list(prefix)) {
-      String rest = o.key().substring(prefix.length());
-      int slash = rest.indexOf('/');
-      children.add(slash < 0 ? rest : rest.substring(0, slash));
-    }
-    return new ArrayList<>(children);
+    return ObjectInfo.children(list(prefix), prefix);
   }
 
   @Override
