@@ -52,8 +52,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +74,8 @@ public final class AgentServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
   private static final int MAX_BODY = 1 << 20;
   private static final long READY_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private static final long READY_WAIT_MILLIS = 800;
+  private static final long READY_HUNG_SECONDS = 10;
 
   private final AgentOptions options;
   private final NodeConnector node;
@@ -80,6 +89,18 @@ public final class AgentServer implements AutoCloseable {
   private final ThreadPoolExecutor handlers;
   private volatile long readyCheckedAt;
   private volatile String notReady = "not checked yet";
+  // One readiness check at a time, off the request threads: reaching a node that is still
+  // starting can hang on JMX, and a probe (1 s by default) must not wait for it, nor /healthz
+  // queue behind it (a real node restarted its sidecar that way).
+  private final ExecutorService readinessChecks =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "kassette-readiness");
+            t.setDaemon(true);
+            return t;
+          });
+  private final AtomicReference<Future<String>> readyCheck = new AtomicReference<>();
+  private volatile long readyCheckStartedAt;
 
   private AgentServer(AgentOptions options, NodeConnector node) throws IOException {
     this.options = options;
@@ -216,6 +237,7 @@ public final class AgentServer implements AutoCloseable {
     operations.close();
     server.stop(1);
     handlers.shutdownNow();
+    readinessChecks.shutdownNow();
     metrics.close();
   }
 
@@ -539,17 +561,47 @@ public final class AgentServer implements AutoCloseable {
 
   /** Null when ready; a node that is down answers 503 for a few seconds at most after it is up. */
   private String readiness() {
-    long now = System.nanoTime();
-    if (now - readyCheckedAt > READY_CACHE_NANOS || notReady != null) {
-      try (NodeAccess access = node.connect()) {
-        access.describe();
-        notReady = null;
-      } catch (NodeException | RuntimeException e) {
-        notReady = OperationService.message(e);
-      }
-      readyCheckedAt = now;
+    if (System.nanoTime() - readyCheckedAt <= READY_CACHE_NANOS && notReady == null) {
+      return null;
     }
-    return notReady;
+    Future<String> check = readyCheck.get();
+    if (check == null || check.isDone()) {
+      FutureTask<String> next = new FutureTask<>(this::checkNode);
+      if (readyCheck.compareAndSet(check, next)) {
+        readyCheckStartedAt = System.nanoTime();
+        readinessChecks.execute(next);
+      }
+      check = readyCheck.get();
+    }
+    try {
+      return check.get(READY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      // A node that has not answered for a while is not ready, whatever it answered before.
+      long waited = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - readyCheckStartedAt);
+      if (waited >= READY_HUNG_SECONDS) {
+        return "the node has not answered for " + waited + " s";
+      }
+      String last = notReady;
+      return last == null ? null : "still checking the node; last check: " + last;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return notReady;
+    } catch (ExecutionException e) {
+      return OperationService.message(e.getCause());
+    }
+  }
+
+  private String checkNode() {
+    String problem;
+    try (NodeAccess access = node.connect()) {
+      access.describe();
+      problem = null;
+    } catch (NodeException | RuntimeException e) {
+      problem = OperationService.message(e);
+    }
+    notReady = problem;
+    readyCheckedAt = System.nanoTime();
+    return problem;
   }
 
   private ObjectStore open(String location) throws ApiException, IOException {

@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -52,6 +53,10 @@ import software.amazon.awssdk.transfer.s3.model.UploadRequest;
  * store serves.
  */
 final class S3Store implements ObjectStore {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(S3Store.class);
+  private final java.time.Instant opened = java.time.Instant.now();
+  private volatile boolean abortWarned;
+
   private static final int DELETE_BATCH = 1000;
 
   private final StorageLocation location;
@@ -154,6 +159,9 @@ final class S3Store implements ObjectStore {
   public UploadResult upload(String key, UploadSource file, TransferControl control)
       throws IOException {
     long size = file.length();
+    if (size >= options.partSizeBytes()) {
+      abortAbandonedUploads(key);
+    }
     StreamingFileBody body = new StreamingFileBody(file, control, readers);
     try {
       transferManager()
@@ -170,6 +178,42 @@ final class S3Store implements ObjectStore {
           "upload of " + file.describe() + " ended before the whole file was read");
     }
     return result;
+  }
+
+  /**
+   * Multipart uploads of this very key that an earlier attempt started and never completed: its
+   * process was killed mid-file (a real node showed it). Their parts are stored and billed but
+   * never listed. Only uploads begun before this store was opened are aborted: this node's key is
+   * written by its own backup, which holds the cluster; a concurrent writer of the same key (a CLI
+   * run by hand) would at worst have its upload fail and retried, never a wrong object, since S3
+   * completes a multipart upload atomically. A store that cannot list them (some S3-compatible
+   * ones) keeps the leftover parts: a cost, for a lifecycle rule to clean, not a wrong backup.
+   */
+  private void abortAbandonedUploads(String key) {
+    String full = full(key);
+    try {
+      for (MultipartUpload upload :
+          client
+              .listMultipartUploads(b -> b.bucket(location.bucket()).prefix(full))
+              .join()
+              .uploads()) {
+        // the prefix also matches longer keys: only this one
+        if (upload.key().equals(full) && upload.initiated().isBefore(opened)) {
+          client
+              .abortMultipartUpload(
+                  b -> b.bucket(location.bucket()).key(full).uploadId(upload.uploadId()))
+              .join();
+        }
+      }
+    } catch (CompletionException | SdkException e) {
+      if (!abortWarned) {
+        abortWarned = true;
+        LOG.warn(
+            "cannot abort unfinished multipart uploads (first: {}): {}",
+            location.describe(key),
+            translate(e, key).getMessage());
+      }
+    }
   }
 
   private PutObjectRequest putRequest(String key) {

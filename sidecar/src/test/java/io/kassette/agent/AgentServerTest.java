@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,12 @@ class AgentServerTest {
 
   AgentServer start(Path tokenFile, Path cert, Path key, AllowedLocations allowed)
       throws Exception {
+    return start(tokenFile, cert, key, allowed, NO_NODE);
+  }
+
+  AgentServer start(
+      Path tokenFile, Path cert, Path key, AllowedLocations allowed, NodeConnector node)
+      throws Exception {
     if (agent != null) {
       agent.close();
     }
@@ -106,7 +113,7 @@ class AgentServerTest {
                 Duration.ofSeconds(10),
                 0,
                 allowed),
-            NO_NODE);
+            node);
     return agent;
   }
 
@@ -143,6 +150,62 @@ class AgentServerTest {
     HttpResponse<String> node = send("GET", "/v1/node", TOKEN, null);
     assertThat(node.statusCode()).isEqualTo(503);
     assertThat(node.body()).contains("node not reachable");
+  }
+
+  @Test
+  void probesAnswerWhileReachingTheNodeHangs() throws Exception {
+    // A node that is still starting: its JMX port accepts and then says nothing.
+    CountDownLatch released = new CountDownLatch(1);
+    NodeConnector hanging =
+        new NodeConnector() {
+          @Override
+          public NodeAccess connect() throws NodeException {
+            try {
+              released.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            throw new NodeException("cannot reach JMX at 127.0.0.1:7199: Connection refused");
+          }
+
+          @Override
+          public CqlSchema cqlSchema() {
+            return null;
+          }
+
+          @Override
+          public BulkLoader loader() {
+            return null;
+          }
+
+          @Override
+          public List<Path> dataDirectories() {
+            return List.of();
+          }
+        };
+    try {
+      start(token(TOKEN), null, null, AllowedLocations.of("file:///"), hanging);
+      HttpClient client = HttpClient.newHttpClient();
+      for (int i = 0; i < 8; i++) {
+        // more probes than the agent has request threads: none may wait for the node
+        for (String path : List.of("/readyz", "/healthz")) {
+          HttpResponse<String> answer =
+              client.send(
+                  HttpRequest.newBuilder(base("http").resolve(path))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (path.equals("/healthz")) {
+            assertThat(answer.statusCode()).isEqualTo(200);
+          } else {
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.body()).contains("still checking the node", "not checked yet");
+          }
+        }
+      }
+    } finally {
+      released.countDown();
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.kassette.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kassette.testkit.LocalS3Server;
@@ -65,6 +66,49 @@ class S3StoreTest extends ObjectStoreContract {
       sse.copy("a", "c");
       org.assertj.core.api.Assertions.assertThat(new String(sse.get("c")))
           .isEqualTo("encrypted at rest");
+    }
+  }
+
+  @Test
+  void anUploadAbortsTheMultipartUploadAKilledAttemptLeftOfItsKey() throws Exception {
+    String prefix = "abandoned-" + UUID.randomUUID();
+    java.nio.file.Path big = tmp.resolve("big");
+    byte[] chunk = new byte[1 << 20];
+    new java.util.Random(7).nextBytes(chunk);
+    try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(big)) {
+      for (int i = 0; i < 6; i++) {
+        out.write(chunk);
+      }
+    }
+    try (software.amazon.awssdk.services.s3.S3Client s3 =
+        software.amazon.awssdk.services.s3.S3Client.builder()
+            .endpointOverride(server.endpoint())
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY)))
+            .build()) {
+      // what a sidecar killed after its first part leaves behind, and an upload of another key
+      // that shares the prefix
+      for (String key : java.util.List.of(prefix + "/node/Data.db", prefix + "/node/Data.db2")) {
+        String uploadId = s3.createMultipartUpload(b -> b.bucket("contract").key(key)).uploadId();
+        s3.uploadPart(
+            b -> b.bucket("contract").key(key).uploadId(uploadId).partNumber(1),
+            software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[5 << 20]));
+      }
+      Thread.sleep(1100); // the store's clock second after both uploads began
+      try (ObjectStore store =
+          ObjectStores.open(
+              StorageLocation.parse("s3://contract/" + prefix),
+              options(LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY))) {
+        store.upload("node/Data.db", big, TransferControl.NONE);
+        assertThat(store.get("node/Data.db")).hasSize(6 << 20);
+      }
+      assertThat(s3.listMultipartUploads(b -> b.bucket("contract").prefix(prefix)).uploads())
+          .extracting(software.amazon.awssdk.services.s3.model.MultipartUpload::key)
+          .containsExactly(prefix + "/node/Data.db2");
     }
   }
 
