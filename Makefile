@@ -34,7 +34,7 @@ demo: build
 kube: build
 	$(JAVA) -cp "demo/target/classes:$$(cat demo/target/classpath.txt)" io.kassette.testkit.KubeControlPlane target/kube
 
-## kind-e2e: with Docker, kind, kubectl and helm: the chart and a 3-node Cassandra on a kind cluster
+## kind-e2e: the chart, a 3-node Cassandra with the sidecar and faults on a kind cluster built here (docs/kind-e2e.md)
 kind-e2e:
 	bash e2e/kind/run.sh
 

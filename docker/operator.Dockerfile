@@ -1,8 +1,9 @@
 # The Kassette operator image. Build from the repository root after `make build`:
 #   docker build -f docker/operator.Dockerfile -t ghcr.io/kassette/kassette-operator:0.1.0 .
-# (No image can be built on the machine Kassette is developed on: it has no Docker engine.
-# `make kind-e2e` builds both images where Docker runs.)
-FROM eclipse-temurin:17-jre-jammy
+# The base is an argument so that the kind e2e builds the same file on a JRE made from Debian
+# packages where no registry is reachable (e2e/kind/lib/images.sh).
+ARG BASE_IMAGE=eclipse-temurin:17-jre-jammy
+FROM ${BASE_IMAGE}
 RUN groupadd --system --gid 10001 kassette \
  && useradd --system --uid 10001 --gid kassette --home-dir /opt/kassette --shell /usr/sbin/nologin kassette
 COPY operator/target/kassette-operator.jar /opt/kassette/kassette-operator.jar

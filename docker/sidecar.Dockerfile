@@ -2,7 +2,10 @@
 #   docker build -f docker/sidecar.Dockerfile -t ghcr.io/kassette/kassette-sidecar:0.1.0 .
 # It runs as uid/gid 999, the cassandra user of the official Cassandra image, because it shares
 # the data volume: set runAsUser in the pod to match your database image if it differs.
-FROM eclipse-temurin:17-jre-jammy
+# The base is an argument so that the kind e2e builds the same file on a JRE made from Debian
+# packages where no registry is reachable (e2e/kind/lib/images.sh).
+ARG BASE_IMAGE=eclipse-temurin:17-jre-jammy
+FROM ${BASE_IMAGE}
 RUN groupadd --system --gid 999 cassandra \
  && useradd --system --uid 999 --gid cassandra --home-dir /opt/kassette --shell /usr/sbin/nologin cassandra
 COPY sidecar/target/kassette-sidecar.jar /opt/kassette/kassette-sidecar.jar

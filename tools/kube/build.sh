@@ -16,6 +16,8 @@ set -euo pipefail
 KUBE_VERSION=${KUBE_VERSION:-v1.35.4}
 ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
 HELM_VERSION=${HELM_VERSION:-v3.22.0}
+# The kind node (e2e/kind) also needs kubelet, kubeadm, kube-scheduler and kube-proxy.
+KUBE_BINARIES=${KUBE_BINARIES:-kube-apiserver kube-controller-manager kubectl}
 CACHE=${KASSETTE_CACHE:-$HOME/.cache/kassette}
 
 KUBE_BIN=$CACHE/kube/$KUBE_VERSION/bin
@@ -42,7 +44,7 @@ install_bin() { # <built file> <target>
 
 build_kube() {
   local missing=()
-  for b in kube-apiserver kube-controller-manager kubectl; do
+  for b in $KUBE_BINARIES; do
     [[ -x $KUBE_BIN/$b ]] || missing+=("$b")
   done
   ((${#missing[@]} == 0)) && return 0
@@ -63,17 +65,11 @@ build_kube() {
       grep '=> ./staging' "$modfile" | awk -v v="$staging" '{print "\t"$1" => "$1" "v}'
       echo ')'
     } >go.mod
-    cat >tools.go <<'EOF'
-//go:build tools
-
-package tools
-
-import (
-	_ "k8s.io/kubernetes/cmd/kube-apiserver"
-	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
-	_ "k8s.io/kubernetes/cmd/kubectl"
-)
-EOF
+    {
+      printf '//go:build tools\n\npackage tools\n\nimport (\n'
+      for b in $KUBE_BINARIES; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$b"; done
+      printf ')\n'
+    } >tools.go
     go mod tidy >/dev/null 2>&1 || go mod tidy
     local minor=${KUBE_VERSION#v1.}
     minor=${minor%%.*}

@@ -20,7 +20,24 @@ class ScriptsTest {
   void everyScriptIsShellcheckClean() throws Exception {
     Path root = Path.of(System.getProperty("kassette.root", "..")).toAbsolutePath().normalize();
     List<String> scripts = new ArrayList<>();
-    for (String s : List.of("e2e/kind/run.sh", "bench/run.sh", ".ci/run", "tools/kube/build.sh")) {
+    for (String s :
+        List.of(
+            "e2e/kind/run.sh",
+            "e2e/kind/lib/dockerd.sh",
+            "e2e/kind/lib/go-tools.sh",
+            "e2e/kind/lib/images.sh",
+            "e2e/kind/lib/node.sh",
+            "e2e/kind/lib/rootfs.sh",
+            "e2e/kind/shim/docker",
+            "e2e/kind/node/ctr-offline",
+            "e2e/kind/node/fake-kernel-tunables.sh",
+            "e2e/kind/images/cassandra/bin/cassandra",
+            "e2e/kind/images/cassandra/bin/docker-entrypoint.sh",
+            "e2e/kind/images/cassandra/bin/nodetool",
+            "e2e/kind/images/s3proxy/s3proxy.sh",
+            "bench/run.sh",
+            ".ci/run",
+            "tools/kube/build.sh")) {
       assertThat(root.resolve(s)).exists();
       scripts.add(root.resolve(s).toString());
     }
@@ -38,8 +55,11 @@ class ScriptsTest {
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
+    // the e2e runs the chart and the example StatefulSet as users do
     assertThat(Files.readString(root.resolve("e2e/kind/run.sh")))
-        .contains("kubectl apply -f \"$HERE/backup.yaml\"")
-        .contains("cassandrarestore/e2e-restore");
+        .contains("helm install kassette helm/kassette")
+        .contains("kubectl kustomize --load-restrictor LoadRestrictionsNone $HERE/cassandra");
+    assertThat(Files.readString(root.resolve("e2e/kind/cassandra/kustomization.yaml")))
+        .contains("../../../examples/cassandra-statefulset.yaml");
   }
 }
