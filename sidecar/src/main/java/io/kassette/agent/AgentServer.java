@@ -38,6 +38,7 @@ import io.kassette.node.NodeInfo;
 import io.kassette.storage.ObjectStore;
 import io.kassette.storage.ObjectStores;
 import io.kassette.storage.StorageLocation;
+import io.kassette.storage.WorkerPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,7 +55,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -92,13 +92,7 @@ public final class AgentServer implements AutoCloseable {
   // One readiness check at a time, off the request threads: reaching a node that is still
   // starting can hang on JMX, and a probe (1 s by default) must not wait for it, nor /healthz
   // queue behind it (a real node restarted its sidecar that way).
-  private final ExecutorService readinessChecks =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "kassette-readiness");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService readinessChecks = WorkerPool.fixed("kassette-readiness", 1);
   private final AtomicReference<Future<String>> readyCheck = new AtomicReference<>();
   private volatile long readyCheckStartedAt;
 
