@@ -24,12 +24,15 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -45,7 +48,6 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 import software.amazon.awssdk.transfer.s3.model.CopyRequest;
-import software.amazon.awssdk.transfer.s3.model.UploadRequest;
 
 /**
  * S3 and S3-compatible stores (MinIO, Ceph RGW, ...) through the AWS SDK v2. Uploads go through the
@@ -58,13 +60,16 @@ final class S3Store implements ObjectStore {
   private volatile boolean abortWarned;
 
   private static final int DELETE_BATCH = 1000;
+  private static final long MAX_PARTS = 10_000;
 
   private final StorageLocation location;
   private final StorageOptions options;
+  private final io.netty.channel.EventLoopGroup eventLoops;
   private final SdkAsyncHttpClient http;
   private final S3AsyncClient client;
   private final ExecutorService readers;
-  // Built on first upload or copy: an unchanged re-run only lists and reads.
+  // Built on the first server-side copy (a full backup of stored files): large objects are copied
+  // in parts by the transfer manager.
   private S3AsyncClient multipartClient;
   private S3TransferManager transferManager;
 
@@ -72,8 +77,28 @@ final class S3Store implements ObjectStore {
     this.location = location;
     this.options = options;
     try {
+      // The store's own event loops: the SDK closes those it creates with a 2 s quiet period, paid
+      // by every CLI run and every operation of the agent (the largest part of an unchanged
+      // re-run). Sockets are I/O-bound: a few threads carry every transfer.
+      this.eventLoops =
+          new io.netty.channel.nio.NioEventLoopGroup(
+              Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors())),
+              r -> {
+                Thread t = new Thread(r, "kassette-s3-io");
+                t.setDaemon(true);
+                return t;
+              });
       this.http =
           NettyNioAsyncHttpClient.builder()
+              .eventLoopGroup(
+                  SdkEventLoopGroup.create(
+                      eventLoops, io.netty.channel.socket.nio.NioSocketChannel::new))
+              // Netty's pooled allocator keeps arenas of 4 MiB chunks per event loop, held for the
+              // process's life: most of a sidecar's memory beyond its heap, measured. A buffer per
+              // write costs nothing next to the network.
+              .putChannelOption(
+                  io.netty.channel.ChannelOption.ALLOCATOR,
+                  io.netty.buffer.UnpooledByteBufAllocator.DEFAULT)
               .maxConcurrency(Math.max(16, options.maxConcurrency() * 4))
               .connectionAcquisitionTimeout(Duration.ofMinutes(2))
               .connectionTimeout(Duration.ofSeconds(10))
@@ -100,7 +125,7 @@ final class S3Store implements ObjectStore {
                   MultipartConfiguration.builder()
                       .thresholdInBytes(options.partSizeBytes())
                       .minimumPartSizeInBytes(options.partSizeBytes())
-                      .apiCallBufferSizeInBytes(2 * options.partSizeBytes())
+                      .apiCallBufferSizeInBytes(options.partSizeBytes())
                       .build())
               .build();
       transferManager = S3TransferManager.builder().s3Client(multipartClient).build();
@@ -159,25 +184,88 @@ final class S3Store implements ObjectStore {
   public UploadResult upload(String key, UploadSource file, TransferControl control)
       throws IOException {
     long size = file.length();
-    if (size >= options.partSizeBytes()) {
-      abortAbandonedUploads(key);
-    }
-    StreamingFileBody body = new StreamingFileBody(file, control, readers);
-    try {
-      transferManager()
-          .upload(
-              UploadRequest.builder().putObjectRequest(putRequest(key)).requestBody(body).build())
-          .completionFuture()
-          .join();
+    try (SourceReader reader = new SourceReader(file, control)) {
+      if (size < options.partSizeBytes()) {
+        client.putObject(putRequest(key), new StreamingFileBody(reader, 0, size, readers)).join();
+      } else {
+        abortAbandonedUploads(key);
+        multipartUpload(key, reader);
+      }
+      UploadResult result = reader.result();
+      if (result == null || result.size() != size) {
+        throw new StorageException(
+            "upload of " + file.describe() + " ended before the whole file was read");
+      }
+      return result;
     } catch (CompletionException | SdkException e) {
       throw translate(e, key);
     }
-    UploadResult result = body.result();
-    if (result == null || result.size() != size) {
-      throw new StorageException(
-          "upload of " + file.describe() + " ended before the whole file was read");
+  }
+
+  /**
+   * A multipart upload whose parts are read from the file as they are sent, one after the other:
+   * memory holds the chunk in flight, never a part (the SDK's multipart client buffers parts, which
+   * made a sidecar's memory grow with its parallel uploads). Parallelism comes from uploading
+   * several files at once. An upload that fails is aborted, so no part is left stored and billed.
+   */
+  private void multipartUpload(String key, SourceReader reader) {
+    long size = reader.length();
+    long partSize = partSize(size);
+    String full = full(key);
+    CreateMultipartUploadRequest.Builder create =
+        CreateMultipartUploadRequest.builder().bucket(location.bucket()).key(full);
+    encryption((sse, kms) -> create.serverSideEncryption(sse).ssekmsKeyId(kms));
+    String uploadId = client.createMultipartUpload(create.build()).join().uploadId();
+    boolean completed = false;
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      for (long offset = 0; offset < size; offset += partSize) {
+        long length = Math.min(partSize, size - offset);
+        int number = parts.size() + 1;
+        String etag =
+            client
+                .uploadPart(
+                    b ->
+                        b.bucket(location.bucket())
+                            .key(full)
+                            .uploadId(uploadId)
+                            .partNumber(number)
+                            .contentLength(length),
+                    new StreamingFileBody(reader, offset, length, readers))
+                .join()
+                .eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+      }
+      client
+          .completeMultipartUpload(
+              b ->
+                  b.bucket(location.bucket())
+                      .key(full)
+                      .uploadId(uploadId)
+                      .multipartUpload(m -> m.parts(parts)))
+          .join();
+      completed = true;
+    } finally {
+      if (!completed) {
+        try {
+          client
+              .abortMultipartUpload(b -> b.bucket(location.bucket()).key(full).uploadId(uploadId))
+              .join();
+        } catch (CompletionException | SdkException e) {
+          LOG.warn(
+              "cannot abort the failed multipart upload of {}: {}",
+              location.describe(key),
+              e.getMessage());
+        }
+      }
     }
-    return result;
+  }
+
+  /** The configured part size, raised when S3's limit of 10,000 parts would not hold the file. */
+  private long partSize(long size) {
+    long atLeast = (size + MAX_PARTS - 1) / MAX_PARTS;
+    long mib = 1L << 20;
+    return Math.max(options.partSizeBytes(), (atLeast + mib - 1) / mib * mib);
   }
 
   /**
@@ -448,6 +536,10 @@ final class S3Store implements ObjectStore {
     }
     client.close();
     http.close();
+    // every request has completed or been cancelled above: nothing to wait quietly for
+    eventLoops
+        .shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS)
+        .awaitUninterruptibly(10_000);
     readers.shutdownNow();
   }
 }

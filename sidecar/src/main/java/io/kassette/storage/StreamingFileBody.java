@@ -6,34 +6,28 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32C;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 
 /**
- * An upload source as an SDK request body that checksums and rate-limits on the way out, so an S3
- * upload reads each file once. The SDK may subscribe again on a retry: each subscription reads from
- * the start, and progress is reported only past the furthest byte already reported.
+ * A range of an upload source as an SDK request body: a whole file for a single PUT, one part of a
+ * multipart upload. Bytes are read only as the SDK asks for them, so nothing is buffered beyond the
+ * chunk in flight, and they are checksummed and rate-limited on the way out by the {@link
+ * SourceReader} the ranges share. The SDK may subscribe again on a retry: each subscription reads
+ * its range from its first byte.
  */
 final class StreamingFileBody implements AsyncRequestBody {
-  private final UploadSource source;
+  private final SourceReader reader;
+  private final long offset;
   private final long length;
-  private final TransferControl control;
   private final Executor executor;
-  private final AtomicLong reported = new AtomicLong();
-  private volatile UploadResult result;
 
-  StreamingFileBody(UploadSource source, TransferControl control, Executor executor) {
-    this.source = source;
-    this.length = source.length();
-    this.control = control;
+  StreamingFileBody(SourceReader reader, long offset, long length, Executor executor) {
+    this.reader = reader;
+    this.offset = offset;
+    this.length = length;
     this.executor = executor;
-  }
-
-  /** The size and checksum of the last complete read; null until one completed. */
-  UploadResult result() {
-    return result;
   }
 
   @Override
@@ -48,36 +42,18 @@ final class StreamingFileBody implements AsyncRequestBody {
 
   @Override
   public void subscribe(Subscriber<? super ByteBuffer> subscriber) {
-    UploadSource.Chunks chunks;
-    try {
-      chunks = source.open();
-    } catch (IOException e) {
-      subscriber.onSubscribe(
-          new Subscription() {
-            @Override
-            public void request(long n) {}
-
-            @Override
-            public void cancel() {}
-          });
-      subscriber.onError(e);
-      return;
-    }
-    subscriber.onSubscribe(new FileSubscription(subscriber, chunks));
+    subscriber.onSubscribe(new RangeSubscription(subscriber));
   }
 
-  private final class FileSubscription implements Subscription {
+  private final class RangeSubscription implements Subscription {
     private final Subscriber<? super ByteBuffer> subscriber;
-    private final UploadSource.Chunks chunks;
     private final AtomicLong demand = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
-    private final CRC32C crc = new CRC32C();
     private volatile boolean done;
-    private long position;
+    private long sent;
 
-    FileSubscription(Subscriber<? super ByteBuffer> subscriber, UploadSource.Chunks chunks) {
+    RangeSubscription(Subscriber<? super ByteBuffer> subscriber) {
       this.subscriber = subscriber;
-      this.chunks = chunks;
     }
 
     @Override
@@ -96,7 +72,6 @@ final class StreamingFileBody implements AsyncRequestBody {
     @Override
     public void cancel() {
       done = true;
-      closeQuietly();
     }
 
     private void drain() {
@@ -107,32 +82,19 @@ final class StreamingFileBody implements AsyncRequestBody {
 
     private void emit() {
       try {
-        while (!done && demand.get() > 0) {
-          if (position >= length) {
-            complete();
-            return;
-          }
-          ByteBuffer chunk = chunks.next();
+        while (!done && demand.get() > 0 && sent < length) {
+          ByteBuffer chunk = reader.read(offset + sent, length - sent);
           if (chunk == null) {
-            throw new IOException(source.describe() + " shrank while being uploaded");
+            throw new IOException(reader.describe() + " shrank while being uploaded");
           }
-          crc.update(chunk.duplicate());
-          int n = chunk.remaining();
-          control.throttle(n);
-          position += n;
-          long before = reported.getAndAccumulate(position, Math::max);
-          if (position > before) {
-            control.progress().accept(position - before);
-          }
+          sent += chunk.remaining();
           demand.decrementAndGet();
-          if (position >= length) {
-            // The SDK may cancel as soon as it holds contentLength bytes, before onComplete.
-            result = new UploadResult(position, Checksums.hex(crc));
-          }
           subscriber.onNext(chunk);
         }
-        if (!done && position >= length) {
-          complete();
+        if (!done && sent >= length) {
+          // The SDK may cancel as soon as it holds contentLength bytes, before onComplete.
+          done = true;
+          subscriber.onComplete();
         }
       } catch (IOException | RuntimeException e) {
         finish(e);
@@ -144,26 +106,10 @@ final class StreamingFileBody implements AsyncRequestBody {
       }
     }
 
-    private void complete() {
-      done = true;
-      closeQuietly();
-      result = new UploadResult(position, Checksums.hex(crc));
-      subscriber.onComplete();
-    }
-
     private void finish(Throwable error) {
       if (!done) {
         done = true;
-        closeQuietly();
         subscriber.onError(error);
-      }
-    }
-
-    private void closeQuietly() {
-      try {
-        chunks.close();
-      } catch (IOException ignored) {
-        // nothing left to do with a source we only read
       }
     }
   }

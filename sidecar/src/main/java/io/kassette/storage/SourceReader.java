@@ -1,0 +1,119 @@
+package io.kassette.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * One pass over an upload source that several request bodies take their ranges from in order: the
+ * parts of a multipart upload read the file once, without a part ever being buffered. A request
+ * retried by the SDK seeks back, which reopens the source (it yields the same bytes every time, see
+ * {@link UploadSource}); the checksum and the progress count each byte once, however often it is
+ * sent.
+ */
+final class SourceReader implements Closeable {
+  private final UploadSource source;
+  private final long length;
+  private final TransferControl control;
+  private final CRC32C crc = new CRC32C();
+  private UploadSource.Chunks chunks;
+  private ByteBuffer leftover;
+  // the next byte next() yields
+  private long position;
+  // bytes counted in the checksum and reported as progress: each byte once
+  private long counted;
+
+  SourceReader(UploadSource source, TransferControl control) {
+    this.source = source;
+    this.length = source.length();
+    this.control = control;
+  }
+
+  long length() {
+    return length;
+  }
+
+  String describe() {
+    return source.describe();
+  }
+
+  /**
+   * At most {@code max} bytes from {@code at}, in a buffer the caller may keep; null at the end.
+   * Reading on from the last read is the common case; going back (a retried request) reopens the
+   * source. Each byte is throttled; the first time it is read it is also checksummed and reported.
+   */
+  synchronized ByteBuffer read(long at, long max) throws IOException {
+    seek(at);
+    return next(max, true);
+  }
+
+  private void seek(long offset) throws IOException {
+    if (chunks != null && offset == position) {
+      return;
+    }
+    if (chunks == null || offset < position) {
+      closeChunks();
+      chunks = source.open();
+      position = 0;
+      leftover = null;
+    }
+    while (position < offset) {
+      ByteBuffer skipped = next(offset - position, false);
+      if (skipped == null) {
+        throw new IOException(source.describe() + " shrank while being uploaded");
+      }
+    }
+  }
+
+  private ByteBuffer next(long max, boolean send) throws IOException {
+    if (leftover == null || !leftover.hasRemaining()) {
+      leftover = chunks.next();
+      if (leftover == null) {
+        return null;
+      }
+    }
+    ByteBuffer out = leftover;
+    if (out.remaining() > max) {
+      out = leftover.slice(leftover.position(), (int) max);
+      leftover.position(leftover.position() + (int) max);
+    } else {
+      leftover = null;
+    }
+    int n = out.remaining();
+    long end = position + n;
+    if (end > counted) {
+      // only the part of this buffer beyond what was counted before
+      int fresh = (int) (end - Math.max(position, counted));
+      crc.update(out.slice(n - fresh, fresh));
+      counted = end;
+      control.progress().accept(fresh);
+    }
+    if (send) {
+      control.throttle(n);
+    }
+    position = end;
+    return out;
+  }
+
+  /** Size and checksum once every byte was read; null before. */
+  synchronized UploadResult result() {
+    return counted == length ? new UploadResult(length, Checksums.hex(crc)) : null;
+  }
+
+  private void closeChunks() {
+    if (chunks != null) {
+      try {
+        chunks.close();
+      } catch (IOException ignored) {
+        // a source we only read
+      }
+      chunks = null;
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closeChunks();
+  }
+}
