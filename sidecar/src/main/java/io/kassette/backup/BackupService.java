@@ -10,6 +10,7 @@ import io.kassette.storage.NoSuchObjectException;
 import io.kassette.storage.ObjectInfo;
 import io.kassette.storage.ObjectStore;
 import io.kassette.storage.RateLimit;
+import io.kassette.storage.StorageException;
 import io.kassette.storage.TransferControl;
 import io.kassette.storage.UploadResult;
 import io.kassette.storage.WorkerPool;
@@ -72,9 +73,19 @@ public final class BackupService {
     List<String> warnings = new ArrayList<>();
     PhaseClock clock = new PhaseClock();
     BackupCatalog catalog = new BackupCatalog(store, request.cluster());
+    // The write probe runs while the node is described and the bucket read: on an unchanged
+    // re-run these first requests (the store client's and JMX's start) are most of the time. It is
+    // joined before the snapshot, so nothing is snapshotted for a store that cannot be written.
+    CompletableFuture<Void> probe =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                probeWritable(layout);
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            });
     try {
-      probeWritable(layout);
-      clock.lap("probe");
       NodeInfo info = node.describe();
       String manifestKey = layout.nodeManifest(request.backup(), info.hostId());
 
@@ -82,6 +93,7 @@ public final class BackupService {
       if (committed != null) {
         requireSameOwner(committed, request);
         if (committed.nodes().stream().anyMatch(n -> n.hostId().equals(info.hostId()))) {
+          awaitProbe(probe);
           NodeManifest existing = catalog.nodeManifest(request.backup(), info.hostId());
           // The snapshot step of this run may have left the backup's snapshot: it goes too.
           if (!request.keepSnapshot()) {
@@ -121,6 +133,8 @@ public final class BackupService {
       CompletableFuture<Map<String, String>> keyspaceCql =
           keyspaceDefinitions(info, keyspaces, schemaVersion, previous);
       clock.lap("describe");
+      awaitProbe(probe);
+      clock.lap("probe");
 
       String tag = request.snapshotTag();
       progress.phase(BackupProgress.Phase.SNAPSHOT);
@@ -194,6 +208,9 @@ public final class BackupService {
     } catch (IOException e) {
       throw new BackupException(
           e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+    } finally {
+      // never left writing to a store the caller is about to close
+      probe.exceptionally(e -> null).join();
     }
   }
 
@@ -522,6 +539,21 @@ public final class BackupService {
       }
     }
     throw last;
+  }
+
+  private static void awaitProbe(CompletableFuture<Void> probe)
+      throws IOException, InterruptedException {
+    try {
+      probe.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof CompletionException c && c.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new StorageException("the write probe failed: " + e.getCause(), e.getCause());
+    }
   }
 
   private static Map<String, String> join(CompletableFuture<Map<String, String>> cql)
