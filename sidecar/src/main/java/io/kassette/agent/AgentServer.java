@@ -84,6 +84,9 @@ public final class AgentServer implements AutoCloseable {
   private final BearerToken token;
   private final AgentMetrics metrics = new AgentMetrics();
   private final OperationService operations;
+  // The steps of a restore arrive as separate operations: each reuses the manifests read once.
+  private final io.kassette.restore.RestoreSources restoreSources =
+      new io.kassette.restore.RestoreSources();
   private final EngineRequests requests;
   private final HttpServer server;
   private final ThreadPoolExecutor handlers;
@@ -132,7 +135,8 @@ public final class AgentServer implements AutoCloseable {
                         StorageLocation.parse(r.location()),
                         storage(r.parallel()),
                         node,
-                        json);
+                        json,
+                        restoreSources);
                   }
                   case PURGE -> {
                     PurgeRequest r = (PurgeRequest) request;

@@ -7,6 +7,7 @@ import io.kassette.node.NodeAccess;
 import io.kassette.restore.RestoreProgress;
 import io.kassette.restore.RestoreRequest;
 import io.kassette.restore.RestoreService;
+import io.kassette.restore.RestoreSources;
 import io.kassette.restore.RestoreSummary;
 import io.kassette.storage.ObjectStore;
 import io.kassette.storage.ObjectStores;
@@ -28,6 +29,7 @@ final class RestoreRun implements EngineRun {
   private final StorageOptions storage;
   private final NodeConnector node;
   private final ObjectMapper json;
+  private final RestoreSources sources;
   private final RestoreProgress progress = new RestoreProgress();
 
   RestoreRun(
@@ -35,19 +37,22 @@ final class RestoreRun implements EngineRun {
       StorageLocation location,
       StorageOptions storage,
       NodeConnector node,
-      ObjectMapper json) {
+      ObjectMapper json,
+      RestoreSources sources) {
     this.request = request;
     this.location = location;
     this.storage = storage;
     this.node = node;
     this.json = json;
+    this.sources = sources;
   }
 
   @Override
   public RestoreResult execute() throws Exception {
     try (ObjectStore store = ObjectStores.open(location, storage);
         NodeAccess access = node.connect()) {
-      RestoreSummary s = new RestoreService(store, access, node.cqlSchema()).run(request, progress);
+      RestoreSummary s =
+          new RestoreService(store, access, node.cqlSchema(), sources).run(request, progress);
       return new RestoreResult(
           s.mode(),
           s.sourceHostIds(),

@@ -47,11 +47,23 @@ public final class RestoreService {
   private final ObjectStore store;
   private final NodeAccess node;
   private final SchemaAccess cql;
+  private final RestoreSources sourceCache;
 
+  /** A restore run in one step (the CLI): its manifests are read for this run only. */
   public RestoreService(ObjectStore store, NodeAccess node, SchemaAccess cql) {
+    this(store, node, cql, RestoreSources.none());
+  }
+
+  /**
+   * @param sources the manifests kept across the steps of a restore: the agent keeps one for its
+   *     life, so that each step does not read and plan again
+   */
+  public RestoreService(
+      ObjectStore store, NodeAccess node, SchemaAccess cql, RestoreSources sources) {
     this.store = store;
     this.node = node;
     this.cql = cql;
+    this.sourceCache = sources;
   }
 
   private record Download(TableRef table, NodeManifest.FileEntry file, Path target) {}
@@ -60,39 +72,20 @@ public final class RestoreService {
       throws BackupException, InterruptedException {
     long start = System.nanoTime();
     try {
-      BackupCatalog catalog = new BackupCatalog(store, request.cluster());
-      ClusterManifest cluster = catalog.clusterManifest(request.backup());
-      if (cluster == null) {
-        throw new BackupException(
-            "backup "
-                + request.backup()
-                + " of cluster "
-                + request.cluster()
-                + " is not complete (no cluster manifest) in "
-                + store.location()
-                + ": only complete backups can be restored");
-      }
       NodeInfo info = node.describe();
-      NodeManifest own =
-          request.mode() == RestoreRequest.Mode.LOAD
-              ? null
-              : sourceManifest(request, catalog, cluster, info);
-      boolean load = own == null;
-      List<NodeManifest> sources = new ArrayList<>();
-      if (!load) {
-        sources.add(own);
-      } else {
-        java.util.Set<String> wanted = request.sourceHostIds();
-        for (ClusterManifest.NodeRef ref : cluster.nodes()) {
-          if (wanted.isEmpty() || wanted.contains(ref.hostId())) {
-            sources.add(catalog.nodeManifest(request.backup(), ref.hostId()));
-          }
-        }
-        if (sources.isEmpty()) {
-          throw new BackupException(
-              "--source-node " + request.sourceHostId() + " is not in backup " + request.backup());
-        }
-      }
+      RestoreSources.Sources read =
+          sourceCache.get(
+              new RestoreSources.Key(
+                  store.location().toString(),
+                  request.cluster(),
+                  request.backup(),
+                  request.mode(),
+                  Set.copyOf(request.sourceHostIds()),
+                  info.hostId(),
+                  List.copyOf(info.tokens())),
+              () -> readSources(request, info));
+      List<NodeManifest> sources = read.manifests();
+      boolean load = read.load();
 
       // The first source that has a table provides its schema; keyspaces likewise.
       Map<TableRef, NodeManifest.TableEntry> backedUp = new LinkedHashMap<>();
@@ -254,6 +247,42 @@ public final class RestoreService {
     } catch (NodeException | IOException | IllegalArgumentException e) {
       throw new BackupException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
     }
+  }
+
+  /** Reads the manifests this node restores from: the plan's only reads of the bucket. */
+  private RestoreSources.Sources readSources(RestoreRequest request, NodeInfo info)
+      throws IOException, BackupException {
+    BackupCatalog catalog = new BackupCatalog(store, request.cluster());
+    ClusterManifest cluster = catalog.clusterManifest(request.backup());
+    if (cluster == null) {
+      throw new BackupException(
+          "backup "
+              + request.backup()
+              + " of cluster "
+              + request.cluster()
+              + " is not complete (no cluster manifest) in "
+              + store.location()
+              + ": only complete backups can be restored");
+    }
+    NodeManifest own =
+        request.mode() == RestoreRequest.Mode.LOAD
+            ? null
+            : sourceManifest(request, catalog, cluster, info);
+    if (own != null) {
+      return new RestoreSources.Sources(List.of(own), false);
+    }
+    List<NodeManifest> sources = new ArrayList<>();
+    Set<String> wanted = request.sourceHostIds();
+    for (ClusterManifest.NodeRef ref : cluster.nodes()) {
+      if (wanted.isEmpty() || wanted.contains(ref.hostId())) {
+        sources.add(catalog.nodeManifest(request.backup(), ref.hostId()));
+      }
+    }
+    if (sources.isEmpty()) {
+      throw new BackupException(
+          "--source-node " + request.sourceHostId() + " is not in backup " + request.backup());
+    }
+    return new RestoreSources.Sources(List.copyOf(sources), true);
   }
 
   /**

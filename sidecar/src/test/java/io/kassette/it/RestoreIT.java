@@ -156,6 +156,80 @@ class RestoreIT {
     assertThat(stagingLeft()).isEmpty();
   }
 
+  /**
+   * The operator runs a restore as five steps on every node, each a separate operation of the
+   * agent: the manifests are read and the restore planned by the first only, and the steps together
+   * restore exactly the backed-up rows.
+   */
+  @Test
+  void theStepsOfOneRestoreReadTheManifestsOnce() throws Exception {
+    createAndFill("steps", 300);
+    String a = contents("steps", "a");
+    ok(cli.run(args("backup", "steps", "b1", "--keyspaces", "steps")));
+    insert("steps", "a", 300, 400);
+
+    java.util.concurrent.atomic.AtomicInteger manifestReads =
+        new java.util.concurrent.atomic.AtomicInteger();
+    var sources = new io.kassette.restore.RestoreSources();
+    for (var step :
+        List.of(
+            io.kassette.restore.RestoreRequest.Step.VALIDATE,
+            io.kassette.restore.RestoreRequest.Step.SCHEMA,
+            io.kassette.restore.RestoreRequest.Step.DOWNLOAD,
+            io.kassette.restore.RestoreRequest.Step.TRUNCATE,
+            io.kassette.restore.RestoreRequest.Step.IMPORT)) {
+      // a store, a node connection and a service per step, as the agent opens them per operation
+      try (ObjectStore files =
+              ObjectStores.open(StorageLocation.parse(location), StorageOptions.defaults());
+          ObjectStore store =
+              new io.kassette.storage.ForwardingStore(files) {
+                @Override
+                public java.io.InputStream open(String key) throws java.io.IOException {
+                  if (key.contains("/backups/b1/")) {
+                    manifestReads.incrementAndGet();
+                  }
+                  return super.open(key);
+                }
+              };
+          CassandraJmxNode node =
+              CassandraJmxNode.connect(HostPort.parse(cassandra.jmxAddress(), 7199), null, null)) {
+        var request =
+            new io.kassette.restore.RestoreRequest(
+                "steps",
+                "b1",
+                io.kassette.backup.Selection.parse("steps"),
+                true,
+                null,
+                2,
+                0,
+                false,
+                null,
+                false,
+                io.kassette.restore.RestoreRequest.Mode.AUTO,
+                null,
+                Map.of(),
+                Map.of(),
+                step,
+                0);
+        new io.kassette.restore.RestoreService(
+                store,
+                node,
+                new io.kassette.node.CqlSchema(
+                    HostPort.parse(cassandra.cqlAddress(), 9042), null, null, false),
+                sources)
+            .run(request, new io.kassette.restore.RestoreProgress());
+      }
+      if (step == io.kassette.restore.RestoreRequest.Step.VALIDATE) {
+        assertThat(manifestReads.get()).as("the cluster and the node manifest").isEqualTo(2);
+      }
+    }
+
+    assertThat(sources.reads()).isEqualTo(1);
+    assertThat(manifestReads.get()).as("no step after the first read a manifest").isEqualTo(2);
+    assertThat(contents("steps", "a")).isEqualTo(a);
+    assertThat(stagingLeft()).isEmpty();
+  }
+
   @Test
   void aBackupOnGcsOverHttpRestoresExactlyItsRows() throws Exception {
     try (FakeGcsServer gcs =
