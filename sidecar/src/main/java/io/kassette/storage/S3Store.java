@@ -50,9 +50,10 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
 import software.amazon.awssdk.transfer.s3.model.CopyRequest;
 
 /**
- * S3 and S3-compatible stores (MinIO, Ceph RGW, ...) through the AWS SDK v2. Uploads go through the
- * Transfer Manager (multipart, parts in parallel); reads use plain GETs, which every S3-compatible
- * store serves.
+ * S3 and S3-compatible stores (MinIO, Ceph RGW, ...) through the AWS SDK v2. A file below the part
+ * size is one PUT; above it, a multipart upload whose parts are read from the file as they are
+ * sent, one after the other (the parallelism is several files at once). Server-side copies go
+ * through the Transfer Manager; reads use plain GETs, which every S3-compatible store serves.
  */
 final class S3Store implements ObjectStore {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(S3Store.class);
@@ -76,18 +77,19 @@ final class S3Store implements ObjectStore {
   S3Store(StorageLocation location, StorageOptions options) throws StorageException {
     this.location = location;
     this.options = options;
+    // The store's own event loops: the SDK closes those it creates with a 2 s quiet period, paid
+    // by every CLI run and every operation of the agent (the largest part of an unchanged re-run).
+    // Sockets are I/O-bound: a few threads carry every transfer.
+    this.eventLoops =
+        new io.netty.channel.nio.NioEventLoopGroup(
+            Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors())),
+            r -> {
+              Thread t = new Thread(r, "kassette-s3-io");
+              t.setDaemon(true);
+              return t;
+            });
+    SdkAsyncHttpClient built = null;
     try {
-      // The store's own event loops: the SDK closes those it creates with a 2 s quiet period, paid
-      // by every CLI run and every operation of the agent (the largest part of an unchanged
-      // re-run). Sockets are I/O-bound: a few threads carry every transfer.
-      this.eventLoops =
-          new io.netty.channel.nio.NioEventLoopGroup(
-              Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors())),
-              r -> {
-                Thread t = new Thread(r, "kassette-s3-io");
-                t.setDaemon(true);
-                return t;
-              });
       this.http =
           NettyNioAsyncHttpClient.builder()
               .eventLoopGroup(
@@ -103,6 +105,7 @@ final class S3Store implements ObjectStore {
               .connectionAcquisitionTimeout(Duration.ofMinutes(2))
               .connectionTimeout(Duration.ofSeconds(10))
               .build();
+      built = http;
       this.client = builder(false).build();
       this.readers =
           Executors.newCachedThreadPool(
@@ -111,7 +114,12 @@ final class S3Store implements ObjectStore {
                 t.setDaemon(true);
                 return t;
               });
-    } catch (SdkException e) {
+    } catch (RuntimeException e) {
+      // a bad endpoint or region: nothing of this store may outlive the refusal
+      if (built != null) {
+        built.close();
+      }
+      eventLoops.shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS);
       throw new StorageException(
           "cannot configure S3 client for " + location + ": " + e.getMessage(), e);
     }

@@ -23,6 +23,8 @@ final class SourceReader implements Closeable {
   private long position;
   // bytes counted in the checksum and reported as progress: each byte once
   private long counted;
+  // after close, a late read (a request the SDK failed without cancelling its body) opens nothing
+  private boolean closed;
 
   SourceReader(UploadSource source, TransferControl control) {
     this.source = source;
@@ -44,6 +46,9 @@ final class SourceReader implements Closeable {
    * source. Each byte is throttled; the first time it is read it is also checksummed and reported.
    */
   synchronized ByteBuffer read(long at, long max) throws IOException {
+    if (closed) {
+      throw new IOException("the upload of " + source.describe() + " has ended");
+    }
     seek(at);
     return next(max, true);
   }
@@ -85,7 +90,7 @@ final class SourceReader implements Closeable {
     if (end > counted) {
       // only the part of this buffer beyond what was counted before
       int fresh = (int) (end - Math.max(position, counted));
-      crc.update(out.slice(n - fresh, fresh));
+      crc.update(out.slice(out.position() + n - fresh, fresh)); // slice(index, length) is absolute
       counted = end;
       control.progress().accept(fresh);
     }
@@ -114,6 +119,7 @@ final class SourceReader implements Closeable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     closeChunks();
   }
 }

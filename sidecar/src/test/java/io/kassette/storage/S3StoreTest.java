@@ -110,6 +110,57 @@ class S3StoreTest extends ObjectStoreContract {
     }
   }
 
+  /**
+   * A source whose chunks do not divide the part size (an encrypted file's chunks carry a tag):
+   * parts begin inside a chunk, and the checksum still covers every byte once, in order.
+   */
+  @Test
+  void partsThatBeginInsideAChunkChecksumEveryByteOnce() throws Exception {
+    byte[] bytes = new byte[(11 << 20) + 12345];
+    new java.util.Random(5).nextBytes(bytes);
+    int chunk = 700_001;
+    UploadSource odd =
+        new UploadSource() {
+          @Override
+          public long length() {
+            return bytes.length;
+          }
+
+          @Override
+          public String describe() {
+            return "odd chunks";
+          }
+
+          @Override
+          public Chunks open() {
+            return new Chunks() {
+              private int at;
+
+              @Override
+              public java.nio.ByteBuffer next() {
+                if (at >= bytes.length) {
+                  return null;
+                }
+                int n = Math.min(chunk, bytes.length - at);
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes.clone(), at, n);
+                at += n;
+                return b;
+              }
+
+              @Override
+              public void close() {}
+            };
+          }
+        };
+    java.util.zip.CRC32C expected = new java.util.zip.CRC32C();
+    expected.update(bytes);
+    try (ObjectStore store = newStore()) {
+      UploadResult result = store.upload("pool/odd-Data.db", odd, TransferControl.NONE);
+      assertThat(result).isEqualTo(new UploadResult(bytes.length, Checksums.hex(expected)));
+      assertThat(store.get("pool/odd-Data.db")).isEqualTo(bytes);
+    }
+  }
+
   @Test
   void anUploadAbortsTheMultipartUploadAKilledAttemptLeftOfItsKey() throws Exception {
     String prefix = "abandoned-" + UUID.randomUUID();
