@@ -70,20 +70,30 @@ public final class RestoreService {
 
   public RestoreSummary run(RestoreRequest request, RestoreProgress progress)
       throws BackupException, InterruptedException {
+    try {
+      return runStep(request, progress);
+    } finally {
+      if (request.step() == RestoreRequest.Step.IMPORT
+          || request.step() == RestoreRequest.Step.ALL) {
+        // the restore ends on this node here, imported or failed
+        sourceCache.forget(store.location().toString(), request.cluster(), request.backup());
+      }
+    }
+  }
+
+  private RestoreSummary runStep(RestoreRequest request, RestoreProgress progress)
+      throws BackupException, InterruptedException {
     long start = System.nanoTime();
     try {
       NodeInfo info = node.describe();
-      RestoreSources.Sources read =
-          sourceCache.get(
-              new RestoreSources.Key(
-                  store.location().toString(),
-                  request.cluster(),
-                  request.backup(),
-                  request.mode(),
-                  Set.copyOf(request.sourceHostIds()),
-                  info.hostId(),
-                  List.copyOf(info.tokens())),
-              () -> readSources(request, info));
+      String location = store.location().toString();
+      RestoreSources.View backup =
+          sourceCache.view(
+              location,
+              new BackupCatalog(store, request.cluster()),
+              request.cluster(),
+              request.backup());
+      Sources read = readSources(request, info, backup);
       List<NodeManifest> sources = read.manifests();
       boolean load = read.load();
 
@@ -249,11 +259,17 @@ public final class RestoreService {
     }
   }
 
-  /** Reads the manifests this node restores from: the plan's only reads of the bucket. */
-  private RestoreSources.Sources readSources(RestoreRequest request, NodeInfo info)
+  /**
+   * This node's sources: its own node manifest, or (load mode) those of the backed-up nodes.
+   *
+   * @param load true when the files are streamed by the bulk loader rather than imported
+   */
+  private record Sources(List<NodeManifest> manifests, boolean load) {}
+
+  /** The manifests this node restores from: the plan's only reads of the bucket. */
+  private Sources readSources(RestoreRequest request, NodeInfo info, RestoreSources.View catalog)
       throws IOException, BackupException {
-    BackupCatalog catalog = new BackupCatalog(store, request.cluster());
-    ClusterManifest cluster = catalog.clusterManifest(request.backup());
+    ClusterManifest cluster = catalog.cluster();
     if (cluster == null) {
       throw new BackupException(
           "backup "
@@ -269,20 +285,20 @@ public final class RestoreService {
             ? null
             : sourceManifest(request, catalog, cluster, info);
     if (own != null) {
-      return new RestoreSources.Sources(List.of(own), false);
+      return new Sources(List.of(own), false);
     }
     List<NodeManifest> sources = new ArrayList<>();
     Set<String> wanted = request.sourceHostIds();
     for (ClusterManifest.NodeRef ref : cluster.nodes()) {
       if (wanted.isEmpty() || wanted.contains(ref.hostId())) {
-        sources.add(catalog.nodeManifest(request.backup(), ref.hostId()));
+        sources.add(catalog.node(ref.hostId()));
       }
     }
     if (sources.isEmpty()) {
       throw new BackupException(
           "--source-node " + request.sourceHostId() + " is not in backup " + request.backup());
     }
-    return new RestoreSources.Sources(List.copyOf(sources), true);
+    return new Sources(List.copyOf(sources), true);
   }
 
   /**
@@ -290,7 +306,7 @@ public final class RestoreService {
    * there is none and the mode allows loading instead.
    */
   private NodeManifest sourceManifest(
-      RestoreRequest request, BackupCatalog catalog, ClusterManifest cluster, NodeInfo info)
+      RestoreRequest request, RestoreSources.View catalog, ClusterManifest cluster, NodeInfo info)
       throws IOException, BackupException {
     List<String> hosts = cluster.nodes().stream().map(ClusterManifest.NodeRef::hostId).toList();
     for (ClusterManifest.NodeRef ref : cluster.nodes()) {
@@ -299,7 +315,7 @@ public final class RestoreService {
               ? ref.hostId().equals(request.sourceHostId())
               : ref.hostId().equals(info.hostId());
       if (wanted) {
-        return catalog.nodeManifest(request.backup(), ref.hostId());
+        return catalog.node(ref.hostId());
       }
     }
     if (request.sourceHostId() != null) {
@@ -312,7 +328,7 @@ public final class RestoreService {
               + hosts);
     }
     for (ClusterManifest.NodeRef ref : cluster.nodes()) {
-      NodeManifest m = catalog.nodeManifest(request.backup(), ref.hostId());
+      NodeManifest m = catalog.node(ref.hostId());
       if (new HashSet<>(m.node().tokens()).equals(new HashSet<>(info.tokens()))) {
         return m;
       }

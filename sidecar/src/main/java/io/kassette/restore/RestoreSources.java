@@ -1,51 +1,37 @@
 package io.kassette.restore;
 
-import io.kassette.backup.BackupException;
+import io.kassette.backup.BackupCatalog;
+import io.kassette.backup.ClusterManifest;
 import io.kassette.backup.NodeManifest;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The manifests a restore reads to plan this node's part, kept across the steps of one restore (the
- * operator runs validate, schema, download, truncate and import as separate operations on every
- * node). Read once, they are not read again: a committed backup never changes, and a node that
- * found its source by tokens does not list and read every node manifest of the cluster five times.
- * An entry is keyed by everything that chose it, this node's identity included, so a replaced node
- * or another request plans afresh.
+ * The node manifests a restore reads to plan this node's part, kept across the steps of one restore
+ * (the operator runs validate, schema, download, truncate and import as separate operations on
+ * every node). A node matched by its tokens reads every node manifest of the backup: without this,
+ * once per step.
+ *
+ * <p>Each step still reads the backup's cluster manifest, its commit marker: one small object. The
+ * node manifests are reused only while it is the very same (a backup deleted and taken again under
+ * the same name has another start, end and owner), and are dropped when the restore ends on this
+ * node.
  */
 public final class RestoreSources {
-  /** Restores planned on one node and not yet ended: in practice one. */
+  /** Restores planned on this node and not yet ended: in practice one. */
   private static final int KEPT = 4;
 
-  /** What chose the sources: the store, the backup, the request's choice and this node. */
-  record Key(
-      String location,
-      String cluster,
-      String backup,
-      RestoreRequest.Mode mode,
-      Set<String> sourceHostIds,
-      String hostId,
-      List<String> tokens) {}
+  private record Key(String location, String cluster, String backup) {}
 
-  /**
-   * This node's sources: its own node manifest, or (load mode) those of the backed-up nodes.
-   *
-   * @param load true when the files are streamed by the bulk loader rather than imported
-   */
-  record Sources(List<NodeManifest> manifests, boolean load) {}
-
-  interface Reader {
-    Sources read() throws IOException, BackupException;
-  }
+  private record Entry(ClusterManifest cluster, Map<String, NodeManifest> nodes) {}
 
   private final int capacity;
-  private final Map<Key, Sources> kept;
-  private int reads;
+  private final Map<Key, Entry> kept;
+  private int nodeReads;
 
-  /** Keeps the sources of the last few restores planned on this node. */
+  /** Keeps the node manifests of the last few restores planned on this node. */
   public RestoreSources() {
     this(KEPT);
   }
@@ -55,36 +41,83 @@ public final class RestoreSources {
     this.kept =
         new LinkedHashMap<>(8, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<Key, Sources> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
             return size() > RestoreSources.this.capacity;
           }
         };
   }
 
-  /** Keeps nothing: every call reads (the CLI runs a restore in one step). */
+  /** Keeps nothing: every step reads (the CLI runs a restore in one step). */
   static RestoreSources none() {
     return new RestoreSources(0);
   }
 
-  /** The sources for this key, read by {@code reader} only the first time. */
-  Sources get(Key key, Reader reader) throws IOException, BackupException {
-    synchronized (this) {
-      Sources s = kept.get(key);
-      if (s != null) {
-        return s;
+  /** One step's view of a backup: its cluster manifest as read now, its node manifests. */
+  final class View {
+    private final Key key;
+    private final BackupCatalog catalog;
+    private final Entry entry;
+
+    private View(Key key, BackupCatalog catalog, Entry entry) {
+      this.key = key;
+      this.catalog = catalog;
+      this.entry = entry;
+    }
+
+    /** The cluster manifest read by this step; null when the backup is not (any more) complete. */
+    ClusterManifest cluster() {
+      return entry == null ? null : entry.cluster();
+    }
+
+    /** A node manifest, read from the store the first time this backup asks for it. */
+    NodeManifest node(String hostId) throws IOException {
+      synchronized (RestoreSources.this) {
+        NodeManifest m = entry.nodes().get(hostId);
+        if (m != null) {
+          return m;
+        }
       }
+      NodeManifest m = catalog.nodeManifest(key.backup(), hostId);
+      synchronized (RestoreSources.this) {
+        nodeReads++;
+        entry.nodes().put(hostId, m);
+        if (capacity > 0) {
+          kept.putIfAbsent(key, entry);
+        }
+      }
+      return m;
     }
-    // Read outside the lock: two different restores do not wait for each other's manifests.
-    Sources s = reader.read();
-    synchronized (this) {
-      reads++;
-      kept.put(key, s);
-    }
-    return s;
   }
 
-  /** How many times the manifests were read: the plan's cost, for tests and metrics. */
-  public synchronized int reads() {
-    return reads;
+  /**
+   * Reads the backup's cluster manifest and returns the step's view: the kept node manifests when
+   * the cluster manifest is the one they were read under, none otherwise.
+   */
+  View view(String location, BackupCatalog catalog, String cluster, String backup)
+      throws IOException {
+    Key key = new Key(location, cluster, backup);
+    ClusterManifest now = catalog.clusterManifest(backup);
+    synchronized (this) {
+      if (now == null) {
+        kept.remove(key);
+        return new View(key, catalog, null);
+      }
+      Entry entry = kept.get(key);
+      if (entry == null || !entry.cluster().equals(now)) {
+        kept.remove(key);
+        entry = new Entry(now, new HashMap<>());
+      }
+      return new View(key, catalog, entry);
+    }
+  }
+
+  /** The restore ended on this node (imported, or failed): its manifests are not needed again. */
+  synchronized void forget(String location, String cluster, String backup) {
+    kept.remove(new Key(location, cluster, backup));
+  }
+
+  /** How many node manifests were read from the store: the plan's cost, for tests. */
+  public synchronized int nodeReads() {
+    return nodeReads;
   }
 }

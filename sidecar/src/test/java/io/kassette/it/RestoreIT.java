@@ -158,19 +158,19 @@ class RestoreIT {
 
   /**
    * The operator runs a restore as five steps on every node, each a separate operation of the
-   * agent: the manifests are read and the restore planned by the first only, and the steps together
-   * restore exactly the backed-up rows.
+   * agent, validate in the spec's mode and the others in the mode and sources validation chose: the
+   * node manifest is read once per backup, while each step reads the commit marker, so a backup
+   * deleted and taken again under the same name between two steps is the one restored.
    */
   @Test
-  void theStepsOfOneRestoreReadTheManifestsOnce() throws Exception {
+  void theStepsOfOneRestoreReadTheNodeManifestOnceAndFollowARetakenBackup() throws Exception {
     createAndFill("steps", 300);
-    String a = contents("steps", "a");
     ok(cli.run(args("backup", "steps", "b1", "--keyspaces", "steps")));
-    insert("steps", "a", 300, 400);
 
     java.util.concurrent.atomic.AtomicInteger manifestReads =
         new java.util.concurrent.atomic.AtomicInteger();
     var sources = new io.kassette.restore.RestoreSources();
+    String retaken = null;
     for (var step :
         List.of(
             io.kassette.restore.RestoreRequest.Step.VALIDATE,
@@ -178,6 +178,7 @@ class RestoreIT {
             io.kassette.restore.RestoreRequest.Step.DOWNLOAD,
             io.kassette.restore.RestoreRequest.Step.TRUNCATE,
             io.kassette.restore.RestoreRequest.Step.IMPORT)) {
+      boolean validate = step == io.kassette.restore.RestoreRequest.Step.VALIDATE;
       // a store, a node connection and a service per step, as the agent opens them per operation
       try (ObjectStore files =
               ObjectStores.open(StorageLocation.parse(location), StorageOptions.defaults());
@@ -199,13 +200,15 @@ class RestoreIT {
                 "b1",
                 io.kassette.backup.Selection.parse("steps"),
                 true,
-                null,
+                validate ? null : hostId,
                 2,
                 0,
                 false,
                 null,
                 false,
-                io.kassette.restore.RestoreRequest.Mode.AUTO,
+                validate
+                    ? io.kassette.restore.RestoreRequest.Mode.AUTO
+                    : io.kassette.restore.RestoreRequest.Mode.IMPORT,
                 null,
                 Map.of(),
                 Map.of(),
@@ -218,15 +221,24 @@ class RestoreIT {
                     HostPort.parse(cassandra.cqlAddress(), 9042), null, null, false),
                 sources)
             .run(request, new io.kassette.restore.RestoreProgress());
-      }
-      if (step == io.kassette.restore.RestoreRequest.Step.VALIDATE) {
-        assertThat(manifestReads.get()).as("the cluster and the node manifest").isEqualTo(2);
+        if (validate) {
+          // b1 is deleted (its commit marker and manifests first, as a deletion does) and taken
+          // again under the same name with more rows
+          BucketLayout layout = new BucketLayout("steps");
+          files.delete(List.of(layout.clusterManifest("b1"), layout.nodeManifest("b1", hostId)));
+          insert("steps", "a", 300, 400);
+          retaken = contents("steps", "a");
+          ok(cli.run(args("backup", "steps", "b1", "--keyspaces", "steps")));
+          insert("steps", "a", 400, 450);
+        }
       }
     }
 
-    assertThat(sources.reads()).isEqualTo(1);
-    assertThat(manifestReads.get()).as("no step after the first read a manifest").isEqualTo(2);
-    assertThat(contents("steps", "a")).isEqualTo(a);
+    assertThat(contents("steps", "a")).as("the backup taken again").isEqualTo(retaken);
+    assertThat(sources.nodeReads()).as("once per backup of that name").isEqualTo(2);
+    assertThat(manifestReads.get())
+        .as("the commit marker at each step, the node manifest once per backup")
+        .isEqualTo(5 + 2);
     assertThat(stagingLeft()).isEmpty();
   }
 
