@@ -84,6 +84,12 @@ public final class BackupService {
               } catch (IOException e) {
                 throw new CompletionException(e);
               }
+            },
+            // a thread of its own: blocking I/O does not belong on the common pool
+            task -> {
+              Thread t = new Thread(task, "kassette-write-probe");
+              t.setDaemon(true);
+              t.start();
             });
     try {
       NodeInfo info = node.describe();
