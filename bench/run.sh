@@ -1,15 +1,31 @@
 #!/usr/bin/env bash
-# make bench: Kassette vs esop 3.0.1 on a real Cassandra node (see bench/src/.../BackupBenchmark.java).
+# make bench: Kassette, cassandra-medusa 0.31.0, esop 3.0.1 and the copy floors (cp -r, aws s3 cp)
+# on one real Cassandra node (see bench/src/.../BackupBenchmark.java).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${BENCH_WORK:-$PWD/.bench}
-mkdir -p "$WORK"
+CACHE=${KASSETTE_CACHE:-$HOME/.cache/kassette}/bench
+MEDUSA_VERSION=0.31.0
+AWSCLI_VERSION=1.46.3
+mkdir -p "$WORK" "$CACHE"
 ESOP="$WORK/esop-3.0.1.jar"
 if [ ! -f "$ESOP" ]; then
   mvn -B -q dependency:copy -Dartifact=com.instaclustr:esop:3.0.1 -DoutputDirectory="$WORK" >/dev/null
 fi
+# Each Python tool in a virtualenv of its own (their botocore pins differ), cached per version.
+venv() {
+  local dir=$1 package=$2
+  if [ ! -x "$dir/bin/python" ] || ! "$dir/bin/pip" show -q "${package%%==*}" >/dev/null 2>&1; then
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install -q --disable-pip-version-check "$package"
+  fi
+}
+venv "$CACHE/medusa-$MEDUSA_VERSION" "cassandra-medusa==$MEDUSA_VERSION"
+venv "$CACHE/awscli-$AWSCLI_VERSION" "awscli==$AWSCLI_VERSION"
 CP_FILE="$WORK/bench.classpath"
 mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
 exec java -Xmx2g -cp "bench/target/classes:$(cat "$CP_FILE")" \
   -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" \
-  io.kassette.bench.BackupBenchmark "$WORK/run" "$PWD/sidecar/target/kassette-sidecar.jar" "$ESOP"
+  io.kassette.bench.BackupBenchmark "$WORK/run" "$PWD/sidecar/target/kassette-sidecar.jar" "$ESOP" \
+  "$CACHE/medusa-$MEDUSA_VERSION/bin/medusa" "$CACHE/awscli-$AWSCLI_VERSION/bin/aws"

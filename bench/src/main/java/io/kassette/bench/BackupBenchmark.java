@@ -30,33 +30,77 @@ public final class BackupBenchmark {
   private static final int TABLES = 4;
   private static final int VALUE = 64 << 10;
 
+  /** BENCH_PEERS=0 runs Kassette and the floors only: for profiling Kassette itself. */
+  static final boolean PEERS = !"0".equals(System.getenv("BENCH_PEERS"));
+
+  /** Extra JVM options for Kassette's runs (e.g. -XX:NativeMemoryTracking=summary). */
+  static final List<String> KASSETTE_JAVA_OPTS =
+      List.of(System.getenv().getOrDefault("BENCH_KASSETTE_JAVA_OPTS", "").split(" ")).stream()
+          .filter(o -> !o.isBlank())
+          .toList();
+
+  /**
+   * The JVM options of the sidecar image (docker/sidecar.Dockerfile), with the heap capped at 256m
+   * as the benchmark always ran it.
+   */
+  static final List<String> KASSETTE_JVM =
+      List.of(
+          "-Xmx256m",
+          "-XX:+UseSerialGC",
+          "-Xms16m",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=30",
+          "-Dio.netty.allocator.type=unpooled");
+
+  static final String KASSETTE = "kassette";
+  static final String ESOP = "esop 3.0.1";
+  static final String CP = "cp -r";
+  static final String CP_SYNC = "cp -r + sync";
+  static final String AWS = "aws s3 cp";
+  static final String FULL = "full";
+  static final String RERUN = "unchanged re-run";
+  static final String RESTORE = "restore";
+
   record Row(
       String tool,
       String store,
       String run,
       double gib,
       double seconds,
+      double cpuSeconds,
       long rssKiB,
-      String note) {}
+      String note) {
+    boolean ran() {
+      return seconds > 0 && !note.startsWith("FAILED") && !note.startsWith("not run");
+    }
+  }
 
   private final Path work;
   private final Path kassetteJar;
   private final Path esopJar;
+  private final Path medusaBin;
+  private final Path awsBin;
   private final List<Row> rows = new ArrayList<>();
   private CassandraNode node;
+  private MedusaTool medusa;
   private double dataGiB;
   private long loadedRows;
 
-  BackupBenchmark(Path work, Path kassetteJar, Path esopJar) {
+  BackupBenchmark(Path work, Path kassetteJar, Path esopJar, Path medusaBin, Path awsBin) {
     this.work = work;
     this.kassetteJar = kassetteJar;
     this.esopJar = esopJar;
+    this.medusaBin = medusaBin;
+    this.awsBin = awsBin;
   }
 
+  /** Arguments: work dir, Kassette jar, esop jar, Medusa's executable, the AWS CLI's. */
   public static void main(String[] args) throws Exception {
-    Path work = Path.of(args[0]).toAbsolutePath();
-    new BackupBenchmark(work, Path.of(args[1]).toAbsolutePath(), Path.of(args[2]).toAbsolutePath())
-        .run();
+    Path[] paths = new Path[5];
+    for (int i = 0; i < paths.length; i++) {
+      paths[i] = Path.of(args[i]).toAbsolutePath();
+    }
+    new BackupBenchmark(paths[0], paths[1], paths[2], paths[3], paths[4]).run();
     System.exit(0);
   }
 
@@ -66,59 +110,99 @@ public final class BackupBenchmark {
   /** The encryption flags of the next Kassette run (none: unencrypted). */
   private List<String> encryption = List.of();
 
-  private final List<String> encryptionCosts = new ArrayList<>();
-
   void run() throws Exception {
     deleteTree(work);
     Files.createDirectories(work);
     double gib = Double.parseDouble(System.getenv().getOrDefault("BENCH_GIB", "2"));
     System.out.println("starting Cassandra 5.0.9 and loading " + gib + " GiB ...");
     node = CassandraNode.builder(work.resolve("node")).clusterName("bench").build().start();
+    medusa = new MedusaTool(medusaBin, work.resolve("medusa"), node);
     try (LocalS3Server s3 =
         LocalS3Server.onDisk(Files.createDirectories(work.resolve("s3"))).createBucket("bench")) {
       load(gib);
       dataGiB = liveBytes() / (double) (1L << 30);
       System.out.printf(Locale.ROOT, "live SSTables: %.2f GiB in %d tables%n", dataGiB, TABLES);
 
-      rawCopy();
+      Path rawCopy = rawCopy();
+      jvmStart();
       String fileStore = "file://" + work.resolve("store-kassette");
-      kassette("file://", fileStore, "full", "k1", null);
-      kassette("file://", fileStore, "unchanged re-run", "k2", null);
+      kassette("file://", fileStore, FULL, "k1", null);
+      kassette("file://", fileStore, RERUN, "k2", null);
       // Client-side encryption: the same full backup, encrypted, into a store of its own.
       Path keys = Files.createDirectories(work.resolve("encryption-keys"));
       byte[] key = new byte[32];
       new java.security.SecureRandom().nextBytes(key);
       Files.writeString(keys.resolve("bench"), java.util.Base64.getEncoder().encodeToString(key));
+      Files.setPosixFilePermissions(
+          keys.resolve("bench"),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       encryption = List.of("--encryption-keys", keys.toString(), "--encryption-key-id", "bench");
       kassette(
-          "file://" + ENCRYPTED, "file://" + work.resolve("store-encrypted"), "full", "x1", null);
+          "file://" + ENCRYPTED, "file://" + work.resolve("store-encrypted"), FULL, "x1", null);
       encryption = List.of();
-      esop("file://", "file://" + work.resolve("store-esop"), "full", "e1", null);
-      esop("file://", "file://" + work.resolve("store-esop"), "unchanged re-run", "e2", null);
+      Path medusaLocal = medusa.localConfig("local", work.resolve("store-medusa"));
+      if (PEERS) {
+        medusaRun("file://", FULL, medusa.backup(medusaLocal, "m1"));
+        medusaRun("file://", RERUN, medusa.backup(medusaLocal, "m2"));
+        esop("file://", "file://" + work.resolve("store-esop"), FULL, "e1", null);
+        esop("file://", "file://" + work.resolve("store-esop"), RERUN, "e2", null);
+      }
 
       restoreKassette(fileStore, "k1");
-      restoreEsop("file://" + work.resolve("store-esop"), "e1");
+      if (PEERS) {
+        restoreMedusa(medusaLocal, "m1");
+        restoreEsop("file://" + work.resolve("store-esop"), "e1");
+      }
 
       String s3Env = s3.endpoint().toString();
-      kassette("s3 (loopback)", "s3://bench/kassette", "full", "s1", s3Env);
-      kassette("s3 (loopback)", "s3://bench/kassette", "unchanged re-run", "s2", s3Env);
+      awsCopy(rawCopy, s3.endpoint());
+      kassette("s3 (loopback)", "s3://bench/kassette", FULL, "s1", s3Env);
+      kassette("s3 (loopback)", "s3://bench/kassette", RERUN, "s2", s3Env);
       encryption = List.of("--encryption-keys", keys.toString(), "--encryption-key-id", "bench");
-      kassette("s3 (loopback)" + ENCRYPTED, "s3://bench/encrypted", "full", "x2", s3Env);
+      kassette("s3 (loopback)" + ENCRYPTED, "s3://bench/encrypted", FULL, "x2", s3Env);
       encryption = List.of();
+      Path medusaS3 = medusa.s3Config("s3", s3.endpoint(), "bench", "medusa");
+      if (PEERS) {
+        medusaRun("s3 (loopback)", FULL, medusa.backup(medusaS3, "ms1"));
+        medusaRun("s3 (loopback)", RERUN, medusa.backup(medusaS3, "ms2"));
+      }
       // esop 3.0.1 bundles AWS SDK 2.20.38 and sets no endpoint override: it only reaches AWS.
       rows.add(
           new Row(
-              "esop 3.0.1",
+              ESOP,
               "s3 (loopback)",
               "full",
               dataGiB,
               0,
               0,
+              0,
               "not run: esop 3.0.1 cannot be pointed at an S3-compatible endpoint"));
+      hold(s3);
     } finally {
       node.stop();
     }
     print();
+  }
+
+  /**
+   * BENCH_HOLD=1 keeps the node and the S3 server up after the runs, for profiling one command by
+   * hand, until the file it names is deleted.
+   */
+  private void hold(LocalS3Server s3) throws Exception {
+    if (!"1".equals(System.getenv("BENCH_HOLD"))) {
+      return;
+    }
+    Path flag = Files.writeString(work.resolve("hold"), "");
+    System.out.printf(
+        Locale.ROOT,
+        "holding: --jmx %s --cql %s --s3-endpoint %s (keys as in LocalS3Server); rm %s to end%n",
+        node.jmxAddress(),
+        node.cqlAddress(),
+        s3.endpoint(),
+        flag);
+    while (Files.exists(flag)) {
+      Thread.sleep(1000);
+    }
   }
 
   private void load(double gib) throws Exception {
@@ -166,57 +250,133 @@ public final class BackupBenchmark {
     }
   }
 
-  private void rawCopy() throws Exception {
+  /** The file floor: {@code cp -r} of a snapshot; the copy stays for the S3 floor. */
+  private Path rawCopy() throws Exception {
     nodetool("snapshot", "-t", "rawcopy", KS);
-    Path target = Files.createDirectories(work.resolve("rawcopy"));
+    Path target = copySnapshot("rawcopy", "", CP, "floor");
+    // Kassette syncs every object it writes (a backup that a power cut can lose is not one);
+    // cp does not, and on a machine with free memory writes only to the page cache.
+    copySnapshot("rawcopy-synced", "sync -f " + work + "; ", CP_SYNC, "durable floor");
+    nodetool("clearsnapshot", "-t", "rawcopy", "--", KS);
+    return target;
+  }
+
+  private Path copySnapshot(String dir, String after, String tool, String note) throws Exception {
+    Path target = Files.createDirectories(work.resolve(dir));
     List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "bash",
-                "-c",
-                "for d in "
-                    + node.dataDir().resolve(KS)
-                    + "/*/snapshots/rawcopy; do cp -r \"$d\" "
-                    + target
-                    + "/$(basename $(dirname $(dirname $d))); done"));
+        List.of(
+            "bash",
+            "-c",
+            "for d in "
+                + node.dataDir().resolve(KS)
+                + "/*/snapshots/rawcopy; do cp -r \"$d\" "
+                + target
+                + "/$(basename $(dirname $(dirname $d))); done; "
+                + after);
+    Timed t = timed(cmd, Map.of());
+    rows.add(new Row(tool, "file://", FULL, dataGiB, t.seconds, t.cpuSeconds, t.rssKiB, note));
+    return target;
+  }
+
+  /** Kassette's command line, with the JVM options its container image gives it. */
+  private List<String> kassetteCommand(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(java()));
+    cmd.addAll(KASSETTE_JVM);
+    cmd.addAll(KASSETTE_JAVA_OPTS);
+    cmd.addAll(List.of("-jar", kassetteJar.toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** Kassette's JVM starting and printing its help: the fixed cost of every CLI run. */
+  private void jvmStart() throws Exception {
+    Timed t = timed(kassetteCommand("--help"), Map.of());
+    rows.add(new Row(KASSETTE, "jvm", "start", 0, t.seconds, t.cpuSeconds, t.rssKiB, "--help"));
+  }
+
+  /** The S3 floor: the AWS CLI's recursive copy of the same snapshot to the same S3 server. */
+  private void awsCopy(Path rawCopy, java.net.URI endpoint) throws Exception {
+    List<String> cmd =
+        List.of(
+            awsBin.toString(),
+            "--endpoint-url",
+            endpoint.toString(),
+            "s3",
+            "cp",
+            "--recursive",
+            "--only-show-errors",
+            rawCopy.toString(),
+            "s3://bench/awscli/");
+    Timed t = timed(cmd, s3Env());
+    rows.add(
+        new Row(
+            AWS,
+            "s3 (loopback)",
+            FULL,
+            dataGiB,
+            t.seconds,
+            t.cpuSeconds,
+            t.rssKiB,
+            t.exit == 0 ? "floor" : "FAILED: " + t.tail));
+  }
+
+  private void medusaRun(String store, String run, List<String> cmd) throws Exception {
     Timed t = timed(cmd, Map.of());
     rows.add(
         new Row(
-            "cp -r",
-            "same filesystem",
-            "raw copy of the snapshot",
+            MedusaTool.NAME,
+            store,
+            run,
             dataGiB,
             t.seconds,
+            t.cpuSeconds,
             t.rssKiB,
-            ""));
-    nodetool("clearsnapshot", "-t", "rawcopy", "--", KS);
+            t.exit == 0 ? "" : "FAILED: " + t.tail));
+  }
+
+  /**
+   * Medusa's restore into the running node (sstableloader). Medusa does not truncate: the tables
+   * are truncated first, outside the timing, so the rows counted are the restored ones.
+   */
+  private void restoreMedusa(Path config, String name) throws Exception {
+    try (CqlSession cql = CqlSessions.open(node)) {
+      for (int t = 0; t < TABLES; t++) {
+        cql.execute("TRUNCATE " + KS + ".t" + t);
+      }
+    }
+    Timed t = timed(medusa.restore(config, name, KS), Map.of());
+    rows.add(
+        new Row(
+            MedusaTool.NAME,
+            "file://",
+            RESTORE,
+            dataGiB,
+            t.seconds,
+            t.cpuSeconds,
+            t.rssKiB,
+            t.exit == 0 ? "sstableloader; " + rowCheck() : "FAILED: " + t.tail));
   }
 
   private void kassette(String store, String location, String run, String name, String s3Endpoint)
       throws Exception {
     List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                java(),
-                "-Xmx256m",
-                "-jar",
-                kassetteJar.toString(),
-                "backup",
-                "--location",
-                location,
-                "--cluster",
-                "bench",
-                "--name",
-                name,
-                "--keyspaces",
-                KS,
-                "--jmx",
-                node.jmxAddress(),
-                "--cql",
-                node.cqlAddress(),
-                "--parallel",
-                "8",
-                "--json"));
+        kassetteCommand(
+            "backup",
+            "--location",
+            location,
+            "--cluster",
+            "bench",
+            "--name",
+            name,
+            "--keyspaces",
+            KS,
+            "--jmx",
+            node.jmxAddress(),
+            "--cql",
+            node.cqlAddress(),
+            "--parallel",
+            "8",
+            "--json");
     if (s3Endpoint != null) {
       cmd.addAll(List.of("--s3-endpoint", s3Endpoint));
     }
@@ -224,11 +384,12 @@ public final class BackupBenchmark {
     Timed t = timed(cmd, s3Env());
     rows.add(
         new Row(
-            "kassette",
+            KASSETTE,
             store,
             run,
             dataGiB,
             t.seconds,
+            t.cpuSeconds,
             t.rssKiB,
             t.exit == 0 ? "phases ms " + t.phases : "FAILED: " + t.tail));
   }
@@ -264,11 +425,12 @@ public final class BackupBenchmark {
     Timed t = timed(cmd, env);
     rows.add(
         new Row(
-            "esop 3.0.1",
+            ESOP,
             store,
             run,
             dataGiB,
             t.seconds,
+            t.cpuSeconds,
             t.rssKiB,
             t.exit == 0 ? "" : "FAILED: " + t.tail));
   }
@@ -276,11 +438,7 @@ public final class BackupBenchmark {
   /** Kassette's online restore of its first backup: download, verify, truncate, import. */
   private void restoreKassette(String location, String name) throws Exception {
     List<String> cmd =
-        List.of(
-            java(),
-            "-Xmx256m",
-            "-jar",
-            kassetteJar.toString(),
+        kassetteCommand(
             "restore",
             "--location",
             location,
@@ -298,13 +456,14 @@ public final class BackupBenchmark {
     Timed t = timed(cmd, Map.of());
     rows.add(
         new Row(
-            "kassette",
+            KASSETTE,
             "file://",
-            "restore (truncate+import)",
+            RESTORE,
             dataGiB,
             t.seconds,
+            t.cpuSeconds,
             t.rssKiB,
-            t.exit == 0 ? rowCheck() : "FAILED: " + t.tail));
+            t.exit == 0 ? "truncate+import; " + rowCheck() : "FAILED: " + t.tail));
   }
 
   /** esop's import restore of its first backup, one process per phase as esop runs it. */
@@ -312,6 +471,7 @@ public final class BackupBenchmark {
     String sl = location + "/bucket/bench/dc1/node1";
     Path importDir = Files.createDirectories(work.resolve("esop-import"));
     double seconds = 0;
+    double cpu = 0;
     long rss = 0;
     String failure = null;
     for (String phase : List.of("download", "truncate", "import", "cleanup")) {
@@ -334,6 +494,7 @@ public final class BackupBenchmark {
               "--restoration-phase-type=" + phase);
       Timed t = timed(cmd, Map.of());
       seconds += t.seconds;
+      cpu += t.cpuSeconds;
       rss = Math.max(rss, t.rssKiB);
       if (t.exit != 0 && failure == null) {
         failure = "FAILED in " + phase + ": " + t.tail;
@@ -341,13 +502,14 @@ public final class BackupBenchmark {
     }
     rows.add(
         new Row(
-            "esop 3.0.1",
+            ESOP,
             "file://",
-            "restore (truncate+import)",
+            RESTORE,
             dataGiB,
             seconds,
+            cpu,
             rss,
-            failure == null ? rowCheck() : failure));
+            failure == null ? "truncate+import; " + rowCheck() : failure));
   }
 
   /** Rows in the benchmark tables after a restore, against the rows loaded. */
@@ -382,24 +544,37 @@ public final class BackupBenchmark {
         "us-east-1");
   }
 
-  record Timed(int exit, double seconds, long rssKiB, String tail, String phases) {}
+  /**
+   * One process's run. {@code rssKiB} is GNU time's maximum resident set size: that of the largest
+   * single process of the tree (a tool's child such as Medusa's nodetool counts if it is larger);
+   * {@code cpuSeconds} is user plus system time of the whole tree.
+   */
+  record Timed(
+      int exit, double seconds, double cpuSeconds, long rssKiB, String tail, String phases) {}
 
   private Timed timed(List<String> cmd, Map<String, String> env) throws Exception {
     Path rss = Files.createTempFile(work, "time", ".txt");
     Path log = Files.createTempFile(work, "run", ".log");
-    List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString()));
+    List<String> full =
+        new ArrayList<>(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", rss.toString()));
     full.addAll(cmd);
     ProcessBuilder pb =
         new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
+    if (cmd.contains(kassetteJar.toString())) {
+      pb.environment().put("MALLOC_ARENA_MAX", "2"); // as the sidecar image sets it
+    }
     long t0 = System.nanoTime();
     Process p = pb.start();
     int exit = p.waitFor();
     double seconds = (System.nanoTime() - t0) / 1e9;
     long rssKiB = 0;
+    double cpuSeconds = 0;
     for (String line : Files.readAllLines(rss)) {
-      if (line.trim().matches("\\d+")) {
-        rssKiB = Long.parseLong(line.trim());
+      if (line.trim().matches("\\d+ [\\d.]+ [\\d.]+")) {
+        String[] f = line.trim().split(" ");
+        rssKiB = Long.parseLong(f[0]);
+        cpuSeconds = Double.parseDouble(f[1]) + Double.parseDouble(f[2]);
       }
     }
     List<String> lines = Files.readAllLines(log);
@@ -417,7 +592,12 @@ public final class BackupBenchmark {
         exit,
         seconds);
     return new Timed(
-        exit, seconds, rssKiB, tail.length() > 160 ? tail.substring(0, 160) : tail, phases);
+        exit,
+        seconds,
+        cpuSeconds,
+        rssKiB,
+        tail.length() > 160 ? tail.substring(0, 160) : tail,
+        phases);
   }
 
   private void nodetool(String... args) throws Exception {
@@ -449,93 +629,206 @@ public final class BackupBenchmark {
   }
 
   private void print() {
+    String header = "%-14s %-19s %-17s %5s %8s %7s %7s %7s %9s %7s %8s  %s%n";
     System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "%-11s %-24s %-26s %6s %9s %9s %9s %9s  %s%n",
+        header,
         "tool",
         "store",
         "run",
         "GiB",
         "seconds",
         "MiB/s",
-        "vs esop",
+        "CPU-s",
         "RSS MiB",
+        "vs medusa",
+        "vs esop",
+        "of floor",
         "note");
     for (Row r : rows) {
       if (r.seconds == 0) {
         System.out.printf(
             Locale.ROOT,
-            "%-11s %-24s %-26s %6.2f %9s %9s %9s %9s  %s%n",
+            header,
             r.tool,
             r.store,
             r.run,
-            r.gib,
+            fmt(r.gib),
+            "-",
+            "-",
             "-",
             "-",
             "",
-            "-",
+            "",
+            "",
             r.note);
         continue;
       }
-      double mibs = r.gib * 1024 / r.seconds;
-      String ratio = "";
-      if (r.tool.equals("kassette")) {
-        Row esop =
-            rows.stream()
-                .filter(
-                    e ->
-                        e.tool.startsWith("esop")
-                            && e.store.equals(r.store)
-                            && e.run.equals(r.run)
-                            && !e.note.startsWith("FAILED")
-                            && !e.note.startsWith("not run"))
-                .findFirst()
-                .orElse(null);
-        if (esop != null) {
-          ratio = String.format(Locale.ROOT, "%.1fx", esop.seconds / r.seconds);
+      String vsMedusa = "";
+      String vsEsop = "";
+      String ofFloor = "";
+      if (!r.store.endsWith(ENCRYPTED) && r.ran()) {
+        if (!r.tool.equals(MedusaTool.NAME) && !isFloor(r)) {
+          vsMedusa = find(MedusaTool.NAME, r.store, r.run).map(m -> ratio(m, r)).orElse("");
         }
-      }
-      if (r.tool.equals("kassette") && r.run.equals("full") && !r.store.endsWith(ENCRYPTED)) {
-        Row raw = rows.get(0);
-        ratio += String.format(Locale.ROOT, " (%.0f%% of cp)", 100 * raw.seconds / r.seconds);
-      }
-      if (r.store.endsWith(ENCRYPTED)) {
-        String plainStore = r.store.substring(0, r.store.length() - ENCRYPTED.length());
-        rows.stream()
-            .filter(
-                p ->
-                    p.tool.equals("kassette")
-                        && p.store.equals(plainStore)
-                        && p.run.equals(r.run)
-                        && p.seconds > 0)
-            .findFirst()
-            .ifPresent(
-                p ->
-                    encryptionCosts.add(
-                        String.format(
-                            Locale.ROOT,
-                            "encryption on %s: %.2fx the unencrypted wall time, %.2fx its RSS",
-                            plainStore,
-                            r.seconds / p.seconds,
-                            (double) r.rssKiB / p.rssKiB)));
+        if (r.tool.equals(KASSETTE)) {
+          vsEsop = find(ESOP, r.store, r.run).map(e -> ratio(e, r)).orElse("");
+        }
+        if (r.run.equals(FULL) && !isFloor(r)) {
+          ofFloor =
+              floor(r.store)
+                  .map(f -> String.format(Locale.ROOT, "%.0f%%", 100 * f.seconds / r.seconds))
+                  .orElse("");
+        }
       }
       System.out.printf(
           Locale.ROOT,
-          "%-11s %-24s %-26s %6.2f %9.1f %9.1f %9s %9.0f  %s%n",
+          header,
           r.tool,
           r.store,
           r.run,
-          r.gib,
-          r.seconds,
-          mibs,
-          ratio,
-          r.rssKiB / 1024.0,
+          fmt(r.gib),
+          String.format(Locale.ROOT, "%.1f", r.seconds),
+          String.format(Locale.ROOT, "%.1f", r.gib * 1024 / r.seconds),
+          String.format(Locale.ROOT, "%.1f", r.cpuSeconds),
+          String.format(Locale.ROOT, "%.0f", r.rssKiB / 1024.0),
+          vsMedusa,
+          vsEsop,
+          ofFloor,
           r.note);
     }
     System.out.println(
-        "\n'vs esop' = esop's wall time / Kassette's for the same store and run; both tools as separate processes, one after the other, on the same node.");
-    encryptionCosts.forEach(System.out::println);
+        "\n'vs X' = X's wall time / this row's for the same store and run (above 1: this row is"
+            + " faster); 'of floor' = the floor's wall time / this row's (cp -r for file://, aws s3"
+            + " cp --recursive for S3). Every tool is a separate process, one after the other, on"
+            + " the same node; RSS is GNU time's maximum resident set size.");
+    encryptionCosts();
+    targets();
+  }
+
+  /** The issue's targets, each met or not, from this run's rows. */
+  private void targets() {
+    System.out.println("\ntargets (this run):");
+    for (String store : List.of("file://", "s3 (loopback)")) {
+      find(KASSETTE, store, FULL)
+          .ifPresent(
+              k -> {
+                find(MedusaTool.NAME, store, FULL)
+                    .ifPresent(
+                        m ->
+                            target(
+                                "full backup >= 2x Medusa on " + store,
+                                m.seconds / k.seconds,
+                                2,
+                                "x"));
+                floor(store)
+                    .ifPresent(
+                        f ->
+                            target(
+                                "full backup >= 90% of the floor on " + store,
+                                100 * f.seconds / k.seconds,
+                                90,
+                                "%"));
+              });
+    }
+    find(KASSETTE, "file://", FULL)
+        .ifPresent(
+            k ->
+                find(CP_SYNC, "file://", FULL)
+                    .ifPresent(
+                        f ->
+                            target(
+                                "full backup >= 90% of cp -r + sync (the durable floor) on file://",
+                                100 * f.seconds / k.seconds, 90, "%")));
+    find(KASSETTE, "file://", RERUN)
+        .ifPresent(
+            k ->
+                find(KASSETTE, "jvm", "start")
+                    .ifPresent(
+                        j ->
+                            target(
+                                "unchanged re-run on file:// <= 1 s + JVM start ("
+                                    + fmt(j.seconds)
+                                    + " s)",
+                                1 + j.seconds - k.seconds,
+                                0,
+                                " s to spare")));
+    find(KASSETTE, "s3 (loopback)", RERUN)
+        .ifPresent(k -> target("unchanged re-run on S3 <= 2 s", 2 - k.seconds, 0, " s to spare"));
+    find(KASSETTE, "file://", RESTORE)
+        .ifPresent(
+            k ->
+                find(MedusaTool.NAME, "file://", RESTORE)
+                    .or(() -> find(ESOP, "file://", RESTORE))
+                    .ifPresent(
+                        m ->
+                            target(
+                                "restore >= 2x " + m.tool + " on file://",
+                                m.seconds / k.seconds,
+                                2,
+                                "x")));
+    rows.stream()
+        .filter(r -> r.tool.equals(KASSETTE) && r.seconds > 0)
+        .mapToLong(Row::rssKiB)
+        .max()
+        .ifPresent(
+            rss ->
+                target(
+                    "Kassette's peak RSS <= 256 MiB on every run",
+                    256 - rss / 1024.0,
+                    0,
+                    " MiB to spare"));
+  }
+
+  private static void target(String what, double value, double atLeast, String unit) {
+    System.out.printf(
+        Locale.ROOT,
+        "  %-70s %8.2f%s  %s%n",
+        what,
+        value,
+        unit,
+        value >= atLeast ? "met" : "NOT MET");
+  }
+
+  private void encryptionCosts() {
+    for (Row r : rows) {
+      if (!r.tool.equals(KASSETTE) || !r.store.endsWith(ENCRYPTED) || !r.ran()) {
+        continue;
+      }
+      String plainStore = r.store.substring(0, r.store.length() - ENCRYPTED.length());
+      find(KASSETTE, plainStore, r.run)
+          .ifPresent(
+              p ->
+                  System.out.printf(
+                      Locale.ROOT,
+                      "encryption on %s: %.2fx the unencrypted wall time, %.2fx its RSS%n",
+                      plainStore,
+                      r.seconds / p.seconds,
+                      (double) r.rssKiB / p.rssKiB));
+    }
+  }
+
+  private java.util.Optional<Row> find(String tool, String store, String run) {
+    return rows.stream()
+        .filter(r -> r.tool.equals(tool) && r.store.equals(store) && r.run.equals(run) && r.ran())
+        .findFirst();
+  }
+
+  private java.util.Optional<Row> floor(String store) {
+    return find(store.startsWith("s3") ? AWS : CP, store, FULL);
+  }
+
+  private static boolean isFloor(Row r) {
+    return r.tool.equals(CP) || r.tool.equals(CP_SYNC) || r.tool.equals(AWS);
+  }
+
+  private static String ratio(Row other, Row r) {
+    return String.format(Locale.ROOT, "%.1fx", other.seconds / r.seconds);
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
   }
 
   private static String java() {
