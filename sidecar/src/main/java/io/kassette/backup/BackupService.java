@@ -207,16 +207,31 @@ public final class BackupService {
           warnings,
           clock.laps(),
           false);
-    } catch (NodeException e) {
-      throw new BackupException(e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new BackupException(e.getMessage(), e);
-    } catch (IOException e) {
+    } catch (NodeException | IllegalArgumentException | IOException e) {
+      // The probe runs beside the first reads: when the store cannot be written, that is the
+      // error to report (it names the location and the fix), not whatever those reads hit first.
+      Exception cause = probeFailure(probe).<Exception>map(f -> f).orElse(e);
       throw new BackupException(
-          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+          cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(),
+          cause);
     } finally {
       // never left writing to a store the caller is about to close
       probe.exceptionally(e -> null).join();
+    }
+  }
+
+  private static java.util.Optional<IOException> probeFailure(CompletableFuture<Void> probe) {
+    try {
+      probe.join();
+      return java.util.Optional.empty();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CompletionException nested) {
+        cause = nested.getCause();
+      }
+      return cause instanceof IOException io
+          ? java.util.Optional.of(io)
+          : java.util.Optional.empty();
     }
   }
 

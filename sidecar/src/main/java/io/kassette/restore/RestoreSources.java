@@ -71,6 +71,9 @@ public final class RestoreSources {
 
     /** A node manifest, read from the store the first time this backup asks for it. */
     NodeManifest node(String hostId) throws IOException {
+      if (entry == null) {
+        throw new IllegalStateException("backup " + key.backup() + " has no cluster manifest");
+      }
       synchronized (RestoreSources.this) {
         NodeManifest m = entry.nodes().get(hostId);
         if (m != null) {
@@ -81,9 +84,6 @@ public final class RestoreSources {
       synchronized (RestoreSources.this) {
         nodeReads++;
         entry.nodes().put(hostId, m);
-        if (capacity > 0) {
-          kept.putIfAbsent(key, entry);
-        }
       }
       return m;
     }
@@ -104,8 +104,9 @@ public final class RestoreSources {
       }
       Entry entry = kept.get(key);
       if (entry == null || !entry.cluster().equals(now)) {
-        kept.remove(key);
         entry = new Entry(now, new HashMap<>());
+        // the newest commit marker's entry replaces any older one; with no capacity, none is kept
+        kept.put(key, entry);
       }
       return new View(key, catalog, entry);
     }

@@ -179,6 +179,9 @@ class RestoreIT {
             io.kassette.restore.RestoreRequest.Step.TRUNCATE,
             io.kassette.restore.RestoreRequest.Step.IMPORT)) {
       boolean validate = step == io.kassette.restore.RestoreRequest.Step.VALIDATE;
+      if (step == io.kassette.restore.RestoreRequest.Step.IMPORT) {
+        assertThat(sources.nodeReads()).as("read again for the backup taken again").isEqualTo(2);
+      }
       // a store, a node connection and a service per step, as the agent opens them per operation
       try (ObjectStore files =
               ObjectStores.open(StorageLocation.parse(location), StorageOptions.defaults());
@@ -221,9 +224,10 @@ class RestoreIT {
                     HostPort.parse(cassandra.cqlAddress(), 9042), null, null, false),
                 sources)
             .run(request, new io.kassette.restore.RestoreProgress());
-        if (validate) {
+        if (step == io.kassette.restore.RestoreRequest.Step.SCHEMA) {
           // b1 is deleted (its commit marker and manifests first, as a deletion does) and taken
-          // again under the same name with more rows
+          // again under the same name with more rows, between two steps of the same mode and
+          // sources
           BucketLayout layout = new BucketLayout("steps");
           files.delete(List.of(layout.clusterManifest("b1"), layout.nodeManifest("b1", hostId)));
           insert("steps", "a", 300, 400);

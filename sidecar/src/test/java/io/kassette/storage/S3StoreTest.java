@@ -142,7 +142,8 @@ class S3StoreTest extends ObjectStoreContract {
                   return null;
                 }
                 int n = Math.min(chunk, bytes.length - at);
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes.clone(), at, n);
+                // a buffer whose position is not 0, as a slice of a larger one has
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes, at, n).asReadOnlyBuffer();
                 at += n;
                 return b;
               }
