@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -278,6 +279,23 @@ public final class BackupBenchmark {
     return target;
   }
 
+  /**
+   * One run's row: its note when the process succeeded (computed only then: a restore's note counts
+   * the rows), else the failure's last line.
+   */
+  private void add(String tool, String store, String run, Timed t, Supplier<String> okNote) {
+    rows.add(
+        new Row(
+            tool,
+            store,
+            run,
+            dataGiB,
+            t.seconds,
+            t.cpuSeconds,
+            t.rssKiB,
+            t.exit == 0 ? okNote.get() : "FAILED: " + t.tail));
+  }
+
   /** Kassette's command line, with the JVM options its container image gives it. */
   private List<String> kassetteCommand(String... args) {
     List<String> cmd = new ArrayList<>(List.of(java()));
@@ -308,30 +326,12 @@ public final class BackupBenchmark {
             rawCopy.toString(),
             "s3://bench/awscli/");
     Timed t = timed(cmd, s3Env());
-    rows.add(
-        new Row(
-            AWS,
-            "s3 (loopback)",
-            FULL,
-            dataGiB,
-            t.seconds,
-            t.cpuSeconds,
-            t.rssKiB,
-            t.exit == 0 ? "floor" : "FAILED: " + t.tail));
+    add(AWS, "s3 (loopback)", FULL, t, () -> "floor");
   }
 
   private void medusaRun(String store, String run, List<String> cmd) throws Exception {
     Timed t = timed(cmd, Map.of());
-    rows.add(
-        new Row(
-            MedusaTool.NAME,
-            store,
-            run,
-            dataGiB,
-            t.seconds,
-            t.cpuSeconds,
-            t.rssKiB,
-            t.exit == 0 ? "" : "FAILED: " + t.tail));
+    add(MedusaTool.NAME, store, run, t, () -> "");
   }
 
   /**
@@ -345,16 +345,7 @@ public final class BackupBenchmark {
       }
     }
     Timed t = timed(medusa.restore(config, name, KS), Map.of());
-    rows.add(
-        new Row(
-            MedusaTool.NAME,
-            "file://",
-            RESTORE,
-            dataGiB,
-            t.seconds,
-            t.cpuSeconds,
-            t.rssKiB,
-            t.exit == 0 ? "sstableloader; " + rowCheck() : "FAILED: " + t.tail));
+    add(MedusaTool.NAME, "file://", RESTORE, t, () -> "sstableloader; " + rowCheck());
   }
 
   private void kassette(String store, String location, String run, String name, String s3Endpoint)
@@ -382,16 +373,7 @@ public final class BackupBenchmark {
     }
     cmd.addAll(encryption);
     Timed t = timed(cmd, s3Env());
-    rows.add(
-        new Row(
-            KASSETTE,
-            store,
-            run,
-            dataGiB,
-            t.seconds,
-            t.cpuSeconds,
-            t.rssKiB,
-            t.exit == 0 ? "phases ms " + t.phases : "FAILED: " + t.tail));
+    add(KASSETTE, store, run, t, () -> "phases ms " + t.phases);
   }
 
   private void esop(String store, String location, String run, String tag, String s3Endpoint)
@@ -423,16 +405,7 @@ public final class BackupBenchmark {
       cmd.add("--insecure-http");
     }
     Timed t = timed(cmd, env);
-    rows.add(
-        new Row(
-            ESOP,
-            store,
-            run,
-            dataGiB,
-            t.seconds,
-            t.cpuSeconds,
-            t.rssKiB,
-            t.exit == 0 ? "" : "FAILED: " + t.tail));
+    add(ESOP, store, run, t, () -> "");
   }
 
   /** Kassette's online restore of its first backup: download, verify, truncate, import. */
@@ -454,16 +427,7 @@ public final class BackupBenchmark {
             "--parallel",
             "8");
     Timed t = timed(cmd, Map.of());
-    rows.add(
-        new Row(
-            KASSETTE,
-            "file://",
-            RESTORE,
-            dataGiB,
-            t.seconds,
-            t.cpuSeconds,
-            t.rssKiB,
-            t.exit == 0 ? "truncate+import; " + rowCheck() : "FAILED: " + t.tail));
+    add(KASSETTE, "file://", RESTORE, t, () -> "truncate+import; " + rowCheck());
   }
 
   /** esop's import restore of its first backup, one process per phase as esop runs it. */
