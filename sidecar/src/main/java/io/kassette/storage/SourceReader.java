@@ -86,6 +86,11 @@ final class SourceReader implements Closeable {
       leftover = null;
     }
     int n = out.remaining();
+    if (send) {
+      // before the bytes count as moved: progress never runs ahead of the rate limit (a suspend
+      // that waits for uploaded bytes must find them stored, or on their way)
+      control.throttle(n);
+    }
     long end = position + n;
     if (end > counted) {
       // only the part of this buffer beyond what was counted before
@@ -93,9 +98,6 @@ final class SourceReader implements Closeable {
       crc.update(out.slice(out.position() + n - fresh, fresh)); // slice(index, length) is absolute
       counted = end;
       control.progress().accept(fresh);
-    }
-    if (send) {
-      control.throttle(n);
     }
     position = end;
     return out;
