@@ -561,7 +561,10 @@ class OperatorIT {
                 x.getStatus() != null
                     && x.getStatus().getPhase() == BackupPhase.Uploading
                     && x.getStatus().getTotals() != null
-                    && x.getStatus().getTotals().getUploadedBytes() > (1 << 20));
+                    && x.getStatus().getTotals().getUploadedBytes() > (1 << 20)
+                    // a file stored, not only bytes on their way: what the pause must keep
+                    && x.getStatus().getNodes().stream()
+                        .anyMatch(n -> n.getFilesDone() != null && n.getFilesDone() > 0));
     kubernetes
         .resources(CassandraBackup.class)
         .inNamespace(NS)
