@@ -296,6 +296,15 @@ public final class BackupBenchmark {
             t.exit == 0 ? okNote.get() : "FAILED: " + t.tail));
   }
 
+  /** A Kassette command on backup {@code name} of the benchmark's cluster at {@code location}. */
+  private List<String> onNode(String command, String location, String name, String... rest) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(command, "--location", location, "--cluster", "bench", "--name", name));
+    args.addAll(List.of(rest));
+    return kassetteCommand(args.toArray(String[]::new));
+  }
+
   /** Kassette's command line, with the JVM options its container image gives it. */
   private List<String> kassetteCommand(String... args) {
     List<String> cmd = new ArrayList<>(List.of(java()));
@@ -351,13 +360,9 @@ public final class BackupBenchmark {
   private void kassette(String store, String location, String run, String name, String s3Endpoint)
       throws Exception {
     List<String> cmd =
-        kassetteCommand(
+        onNode(
             "backup",
-            "--location",
             location,
-            "--cluster",
-            "bench",
-            "--name",
             name,
             "--keyspaces",
             KS,
@@ -411,13 +416,9 @@ public final class BackupBenchmark {
   /** Kassette's online restore of its first backup: download, verify, truncate, import. */
   private void restoreKassette(String location, String name) throws Exception {
     List<String> cmd =
-        kassetteCommand(
+        onNode(
             "restore",
-            "--location",
             location,
-            "--cluster",
-            "bench",
-            "--name",
             name,
             "--truncate",
             "--jmx",
