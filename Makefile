@@ -2,7 +2,7 @@
 MVN ?= mvn -B
 JAVA ?= java
 
-.PHONY: build test bench fmt crds docs demo kube kind-e2e clean
+.PHONY: build test bench bench-scale fmt crds docs demo kube kind-e2e clean
 
 ## build: compile everything and produce sidecar/target/kassette-sidecar.jar
 build:
@@ -15,6 +15,10 @@ test:
 ## bench: Kassette vs cassandra-medusa 0.31.0, esop 3.0.1 and the copy floors (cp -r, aws s3 cp) on a real node with >= 2 GiB of SSTables (BENCH_GIB to change; docs/performance.md)
 bench: build
 	bash bench/run.sh
+
+## bench-scale: scale figures on a real node: 20,000+ SSTable files (backup, re-run, verify, one-table restore) and 1,000+ backups (list, purge), file:// and S3 (SCALE_TABLES, SCALE_FLUSHES, SCALE_BACKUPS)
+bench-scale: build
+	bash bench/run.sh scale
 
 ## crds: regenerate crds/ and the chart's crds/ from the Java types (a test fails when they are stale)
 crds:

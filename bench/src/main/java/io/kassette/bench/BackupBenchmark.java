@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,25 +32,6 @@ public final class BackupBenchmark {
 
   /** BENCH_PEERS=0 runs Kassette and the floors only: for profiling Kassette itself. */
   static final boolean PEERS = !"0".equals(System.getenv("BENCH_PEERS"));
-
-  /** Extra JVM options for Kassette's runs (e.g. -XX:NativeMemoryTracking=summary). */
-  static final List<String> KASSETTE_JAVA_OPTS =
-      List.of(System.getenv().getOrDefault("BENCH_KASSETTE_JAVA_OPTS", "").split(" ")).stream()
-          .filter(o -> !o.isBlank())
-          .toList();
-
-  /**
-   * The JVM options of the sidecar image (docker/sidecar.Dockerfile), with the heap capped at 256m
-   * as the benchmark always ran it.
-   */
-  static final List<String> KASSETTE_JVM =
-      List.of(
-          "-Xmx256m",
-          "-XX:+UseSerialGC",
-          "-Xms16m",
-          "-XX:MinHeapFreeRatio=10",
-          "-XX:MaxHeapFreeRatio=30",
-          "-Dio.netty.allocator.type=unpooled");
 
   static final String KASSETTE = "kassette";
   static final String ESOP = "esop 3.0.1";
@@ -80,6 +60,7 @@ public final class BackupBenchmark {
   private final Path kassetteJar;
   private final Path esopJar;
   private final Path medusaBin;
+  private final BenchProcess process;
   private final Path awsBin;
   private final List<Row> rows = new ArrayList<>();
   private CassandraNode node;
@@ -93,6 +74,7 @@ public final class BackupBenchmark {
     this.esopJar = esopJar;
     this.medusaBin = medusaBin;
     this.awsBin = awsBin;
+    this.process = new BenchProcess(work, kassetteJar);
   }
 
   /** Arguments: work dir, Kassette jar, esop jar, Medusa's executable, the AWS CLI's. */
@@ -112,7 +94,7 @@ public final class BackupBenchmark {
   private List<String> encryption = List.of();
 
   void run() throws Exception {
-    deleteTree(work);
+    BenchProcess.deleteTree(work);
     Files.createDirectories(work);
     double gib = Double.parseDouble(System.getenv().getOrDefault("BENCH_GIB", "2"));
     System.out.println("starting Cassandra 5.0.9 and loading " + gib + " GiB ...");
@@ -239,7 +221,7 @@ public final class BackupBenchmark {
       }
       System.out.printf(Locale.ROOT, "loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
     }
-    nodetool("flush", KS);
+    BenchProcess.nodetool(node, "flush", KS);
   }
 
   private long liveBytes() throws IOException {
@@ -253,12 +235,12 @@ public final class BackupBenchmark {
 
   /** The file floor: {@code cp -r} of a snapshot; the copy stays for the S3 floor. */
   private Path rawCopy() throws Exception {
-    nodetool("snapshot", "-t", "rawcopy", KS);
+    BenchProcess.nodetool(node, "snapshot", "-t", "rawcopy", KS);
     Path target = copySnapshot("rawcopy", "", CP, "floor");
     // Kassette syncs every object it writes (a backup that a power cut can lose is not one);
     // cp does not, and on a machine with free memory writes only to the page cache.
     copySnapshot("rawcopy-synced", "sync -f " + work + "; ", CP_SYNC, "durable floor");
-    nodetool("clearsnapshot", "-t", "rawcopy", "--", KS);
+    BenchProcess.nodetool(node, "clearsnapshot", "-t", "rawcopy", "--", KS);
     return target;
   }
 
@@ -274,8 +256,9 @@ public final class BackupBenchmark {
                 + target
                 + "/$(basename $(dirname $(dirname $d))); done; "
                 + after);
-    Timed t = timed(cmd, Map.of());
-    rows.add(new Row(tool, "file://", FULL, dataGiB, t.seconds, t.cpuSeconds, t.rssKiB, note));
+    BenchProcess.Timed t = process.timed(cmd, Map.of());
+    rows.add(
+        new Row(tool, "file://", FULL, dataGiB, t.seconds(), t.cpuSeconds(), t.rssKiB(), note));
     return target;
   }
 
@@ -283,17 +266,18 @@ public final class BackupBenchmark {
    * One run's row: its note when the process succeeded (computed only then: a restore's note counts
    * the rows), else the failure's last line.
    */
-  private void add(String tool, String store, String run, Timed t, Supplier<String> okNote) {
+  private void add(
+      String tool, String store, String run, BenchProcess.Timed t, Supplier<String> okNote) {
     rows.add(
         new Row(
             tool,
             store,
             run,
             dataGiB,
-            t.seconds,
-            t.cpuSeconds,
-            t.rssKiB,
-            t.exit == 0 ? okNote.get() : "FAILED: " + t.tail));
+            t.seconds(),
+            t.cpuSeconds(),
+            t.rssKiB(),
+            t.exit() == 0 ? okNote.get() : "FAILED: " + t.tail()));
   }
 
   /** A Kassette command on backup {@code name} of the benchmark's cluster at {@code location}. */
@@ -302,23 +286,14 @@ public final class BackupBenchmark {
         new ArrayList<>(
             List.of(command, "--location", location, "--cluster", "bench", "--name", name));
     args.addAll(List.of(rest));
-    return kassetteCommand(args.toArray(String[]::new));
-  }
-
-  /** Kassette's command line, with the JVM options its container image gives it. */
-  private List<String> kassetteCommand(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(java()));
-    cmd.addAll(KASSETTE_JVM);
-    cmd.addAll(KASSETTE_JAVA_OPTS);
-    cmd.addAll(List.of("-jar", kassetteJar.toString()));
-    cmd.addAll(List.of(args));
-    return cmd;
+    return process.kassette(args.toArray(String[]::new));
   }
 
   /** Kassette's JVM starting and printing its help: the fixed cost of every CLI run. */
   private void jvmStart() throws Exception {
-    Timed t = timed(kassetteCommand("--help"), Map.of());
-    rows.add(new Row(KASSETTE, "jvm", "start", 0, t.seconds, t.cpuSeconds, t.rssKiB, "--help"));
+    BenchProcess.Timed t = process.timed(process.kassette("--help"), Map.of());
+    rows.add(
+        new Row(KASSETTE, "jvm", "start", 0, t.seconds(), t.cpuSeconds(), t.rssKiB(), "--help"));
   }
 
   /** The S3 floor: the AWS CLI's recursive copy of the same snapshot to the same S3 server. */
@@ -334,12 +309,12 @@ public final class BackupBenchmark {
             "--only-show-errors",
             rawCopy.toString(),
             "s3://bench/awscli/");
-    Timed t = timed(cmd, s3Env());
+    BenchProcess.Timed t = process.timed(cmd, BenchProcess.s3Env());
     add(AWS, "s3 (loopback)", FULL, t, () -> "floor");
   }
 
   private void medusaRun(String store, String run, List<String> cmd) throws Exception {
-    Timed t = timed(cmd, Map.of());
+    BenchProcess.Timed t = process.timed(cmd, Map.of());
     add(MedusaTool.NAME, store, run, t, () -> "");
   }
 
@@ -353,7 +328,7 @@ public final class BackupBenchmark {
         cql.execute("TRUNCATE " + KS + ".t" + t);
       }
     }
-    Timed t = timed(medusa.restore(config, name, KS), Map.of());
+    BenchProcess.Timed t = process.timed(medusa.restore(config, name, KS), Map.of());
     add(MedusaTool.NAME, "file://", RESTORE, t, () -> "sstableloader; " + rowCheck());
   }
 
@@ -377,8 +352,8 @@ public final class BackupBenchmark {
       cmd.addAll(List.of("--s3-endpoint", s3Endpoint));
     }
     cmd.addAll(encryption);
-    Timed t = timed(cmd, s3Env());
-    add(KASSETTE, store, run, t, () -> "phases ms " + t.phases);
+    BenchProcess.Timed t = process.timed(cmd, BenchProcess.s3Env());
+    add(KASSETTE, store, run, t, () -> "phases ms " + t.phases());
   }
 
   private void esop(String store, String location, String run, String tag, String s3Endpoint)
@@ -387,7 +362,7 @@ public final class BackupBenchmark {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                java(),
+                BenchProcess.java(),
                 "-jar",
                 esopJar.toString(),
                 "backup",
@@ -404,12 +379,12 @@ public final class BackupBenchmark {
     Map<String, String> env = new java.util.HashMap<>();
     if (s3Endpoint != null) {
       // esop reads its S3-compatible endpoint from the environment.
-      env.putAll(s3Env());
+      env.putAll(BenchProcess.s3Env());
       env.put("AWS_ENDPOINT", s3Endpoint);
       env.put("AWS_ENABLE_PATH_STYLE_ACCESS", "true");
       cmd.add("--insecure-http");
     }
-    Timed t = timed(cmd, env);
+    BenchProcess.Timed t = process.timed(cmd, env);
     add(ESOP, store, run, t, () -> "");
   }
 
@@ -427,7 +402,7 @@ public final class BackupBenchmark {
             node.cqlAddress(),
             "--parallel",
             "8");
-    Timed t = timed(cmd, Map.of());
+    BenchProcess.Timed t = process.timed(cmd, Map.of());
     add(KASSETTE, "file://", RESTORE, t, () -> "truncate+import; " + rowCheck());
   }
 
@@ -442,7 +417,7 @@ public final class BackupBenchmark {
     for (String phase : List.of("download", "truncate", "import", "cleanup")) {
       List<String> cmd =
           List.of(
-              java(),
+              BenchProcess.java(),
               "-jar",
               esopJar.toString(),
               "restore",
@@ -457,12 +432,12 @@ public final class BackupBenchmark {
               "--restoration-strategy-type=import",
               "--import-source-dir=" + importDir,
               "--restoration-phase-type=" + phase);
-      Timed t = timed(cmd, Map.of());
-      seconds += t.seconds;
-      cpu += t.cpuSeconds;
-      rss = Math.max(rss, t.rssKiB);
-      if (t.exit != 0 && failure == null) {
-        failure = "FAILED in " + phase + ": " + t.tail;
+      BenchProcess.Timed t = process.timed(cmd, Map.of());
+      seconds += t.seconds();
+      cpu += t.cpuSeconds();
+      rss = Math.max(rss, t.rssKiB());
+      if (t.exit() != 0 && failure == null) {
+        failure = "FAILED in " + phase + ": " + t.tail();
       }
     }
     rows.add(
@@ -496,100 +471,6 @@ public final class BackupBenchmark {
           + total
           + "/"
           + loadedRows;
-    }
-  }
-
-  private static Map<String, String> s3Env() {
-    return Map.of(
-        "AWS_ACCESS_KEY_ID",
-        LocalS3Server.ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY",
-        LocalS3Server.SECRET_KEY,
-        "AWS_REGION",
-        "us-east-1");
-  }
-
-  /**
-   * One process's run. {@code rssKiB} is GNU time's maximum resident set size: that of the largest
-   * single process of the tree (a tool's child such as Medusa's nodetool counts if it is larger);
-   * {@code cpuSeconds} is user plus system time of the whole tree.
-   */
-  record Timed(
-      int exit, double seconds, double cpuSeconds, long rssKiB, String tail, String phases) {}
-
-  private Timed timed(List<String> cmd, Map<String, String> env) throws Exception {
-    Path rss = Files.createTempFile(work, "time", ".txt");
-    Path log = Files.createTempFile(work, "run", ".log");
-    List<String> full =
-        new ArrayList<>(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", rss.toString()));
-    full.addAll(cmd);
-    ProcessBuilder pb =
-        new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(env);
-    if (cmd.contains(kassetteJar.toString())) {
-      pb.environment().put("MALLOC_ARENA_MAX", "2"); // as the sidecar image sets it
-    }
-    long t0 = System.nanoTime();
-    Process p = pb.start();
-    int exit = p.waitFor();
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    long rssKiB = 0;
-    double cpuSeconds = 0;
-    for (String line : Files.readAllLines(rss)) {
-      if (line.trim().matches("\\d+ [\\d.]+ [\\d.]+")) {
-        String[] f = line.trim().split(" ");
-        rssKiB = Long.parseLong(f[0]);
-        cpuSeconds = Double.parseDouble(f[1]) + Double.parseDouble(f[2]);
-      }
-    }
-    List<String> lines = Files.readAllLines(log);
-    String all = String.join("\n", lines);
-    int at = all.indexOf("\"phaseMillis\"");
-    String phases =
-        at < 0
-            ? ""
-            : all.substring(all.indexOf('{', at), all.indexOf('}', at) + 1).replaceAll("\\s+", "");
-    String tail = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-    System.out.printf(
-        Locale.ROOT,
-        "  %-60.60s exit %d in %.1f s%n",
-        String.join(" ", cmd.subList(0, Math.min(cmd.size(), 5))),
-        exit,
-        seconds);
-    return new Timed(
-        exit,
-        seconds,
-        cpuSeconds,
-        rssKiB,
-        tail.length() > 160 ? tail.substring(0, 160) : tail,
-        phases);
-  }
-
-  private void nodetool(String... args) throws Exception {
-    Path lib = CassandraNode.cassandraLib();
-    Path jvmArgs = node.dir().resolve("conf/jvm17-jpms.args");
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                java(),
-                "-Xmx256m",
-                "@" + jvmArgs,
-                "-Dcassandra.logdir=" + node.dir().resolve("logs"),
-                "-cp",
-                lib + "/*",
-                "org.apache.cassandra.tools.NodeTool",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                String.valueOf(node.jmxPort())));
-    cmd.addAll(List.of(args));
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("nodetool " + String.join(" ", args) + " failed");
     }
   }
 
@@ -794,20 +675,5 @@ public final class BackupBenchmark {
 
   private static String fmt(double v) {
     return String.format(Locale.ROOT, "%.2f", v);
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,0 +1,174 @@
+package io.kassette.bench;
+
+import io.kassette.testkit.CassandraNode;
+import io.kassette.testkit.LocalS3Server;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * How the benchmarks run a tool: as a process of its own under {@code /usr/bin/time}, for wall
+ * time, CPU time and peak RSS; Kassette with the JVM options of its container image.
+ */
+final class BenchProcess {
+  /** Extra JVM options for Kassette's runs (e.g. -XX:NativeMemoryTracking=summary). */
+  static final List<String> KASSETTE_JAVA_OPTS =
+      List.of(System.getenv().getOrDefault("BENCH_KASSETTE_JAVA_OPTS", "").split(" ")).stream()
+          .filter(o -> !o.isBlank())
+          .toList();
+
+  /**
+   * The JVM options of the sidecar image (docker/sidecar.Dockerfile), with the heap capped at 256m
+   * as the benchmark always ran it.
+   */
+  static final List<String> KASSETTE_JVM =
+      List.of(
+          "-Xmx256m",
+          "-XX:+UseSerialGC",
+          "-Xms16m",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=30",
+          "-Dio.netty.allocator.type=unpooled");
+
+  /**
+   * One process's run. {@code rssKiB} is GNU time's maximum resident set size: that of the largest
+   * single process of the tree (a tool's child such as Medusa's nodetool counts if it is larger);
+   * {@code cpuSeconds} is user plus system time of the whole tree; {@code log} holds its output.
+   */
+  record Timed(
+      int exit,
+      double seconds,
+      double cpuSeconds,
+      long rssKiB,
+      String tail,
+      String phases,
+      Path log) {}
+
+  private final Path work;
+  private final Path kassetteJar;
+
+  BenchProcess(Path work, Path kassetteJar) {
+    this.work = work;
+    this.kassetteJar = kassetteJar;
+  }
+
+  /** Kassette's command line, with the JVM options its container image gives it. */
+  List<String> kassette(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(java()));
+    cmd.addAll(KASSETTE_JVM);
+    cmd.addAll(KASSETTE_JAVA_OPTS);
+    cmd.addAll(List.of("-jar", kassetteJar.toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  Timed timed(List<String> cmd, Map<String, String> env) throws Exception {
+    Path rss = Files.createTempFile(work, "time", ".txt");
+    Path log = Files.createTempFile(work, "run", ".log");
+    List<String> full =
+        new ArrayList<>(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", rss.toString()));
+    full.addAll(cmd);
+    ProcessBuilder pb =
+        new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    if (cmd.contains(kassetteJar.toString())) {
+      pb.environment().put("MALLOC_ARENA_MAX", "2"); // as the sidecar image sets it
+    }
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    int exit = p.waitFor();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long rssKiB = 0;
+    double cpuSeconds = 0;
+    for (String line : Files.readAllLines(rss)) {
+      if (line.trim().matches("\\d+ [\\d.]+ [\\d.]+")) {
+        String[] f = line.trim().split(" ");
+        rssKiB = Long.parseLong(f[0]);
+        cpuSeconds = Double.parseDouble(f[1]) + Double.parseDouble(f[2]);
+      }
+    }
+    List<String> lines = Files.readAllLines(log);
+    String all = String.join("\n", lines);
+    int at = all.indexOf("\"phaseMillis\"");
+    String phases =
+        at < 0
+            ? ""
+            : all.substring(all.indexOf('{', at), all.indexOf('}', at) + 1).replaceAll("\\s+", "");
+    String tail = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    System.out.printf(
+        Locale.ROOT,
+        "  %-60.60s exit %d in %.1f s%n",
+        String.join(" ", cmd.subList(0, Math.min(cmd.size(), 5))),
+        exit,
+        seconds);
+    return new Timed(
+        exit,
+        seconds,
+        cpuSeconds,
+        rssKiB,
+        tail.length() > 160 ? tail.substring(0, 160) : tail,
+        phases,
+        log);
+  }
+
+  /** Cassandra's own {@code nodetool} against {@code node}, from the node's jars. */
+  static void nodetool(CassandraNode node, String... args) throws Exception {
+    Path lib = CassandraNode.cassandraLib();
+    Path jvmArgs = node.dir().resolve("conf/jvm17-jpms.args");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-Xmx256m",
+                "@" + jvmArgs,
+                "-Dcassandra.logdir=" + node.dir().resolve("logs"),
+                "-cp",
+                lib + "/*",
+                "org.apache.cassandra.tools.NodeTool",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(node.jmxPort())));
+    cmd.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("nodetool " + String.join(" ", args) + " failed");
+    }
+  }
+
+  /** The loopback S3 server's credentials, for a tool that reads them from the environment. */
+  static Map<String, String> s3Env() {
+    return Map.of(
+        "AWS_ACCESS_KEY_ID",
+        LocalS3Server.ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY",
+        LocalS3Server.SECRET_KEY,
+        "AWS_REGION",
+        "us-east-1");
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
