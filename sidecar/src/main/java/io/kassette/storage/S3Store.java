@@ -6,7 +6,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +42,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -196,8 +200,7 @@ final class S3Store implements ObjectStore {
       if (size < options.partSizeBytes()) {
         client.putObject(putRequest(key), new StreamingFileBody(reader, 0, size, readers)).join();
       } else {
-        abortAbandonedUploads(key);
-        multipartUpload(key, reader);
+        multipartUpload(key, reader, abandonedUpload(key));
       }
       UploadResult result = reader.result();
       if (result == null || result.size() != size) {
@@ -215,34 +218,61 @@ final class S3Store implements ObjectStore {
    * memory holds the chunk in flight, never a part (the SDK's multipart client buffers parts, which
    * made a sidecar's memory grow with its parallel uploads). Parallelism comes from uploading
    * several files at once. An upload that fails is aborted, so no part is left stored and billed.
+   *
+   * <p>With {@code resumed}, the upload an attempt that was killed left of this key: each part it
+   * stored whose size and ETag (the MD5 of its bytes) match the file's is kept, read only to be
+   * checksummed, and the rest are sent. An 8 GiB file cut at 6 GiB sends 2 GiB again, not 8.
    */
-  private void multipartUpload(String key, SourceReader reader) {
+  private void multipartUpload(String key, SourceReader reader, Abandoned resumed)
+      throws IOException {
     long size = reader.length();
     long partSize = partSize(size);
     String full = full(key);
-    CreateMultipartUploadRequest.Builder create =
-        CreateMultipartUploadRequest.builder().bucket(location.bucket()).key(full);
-    encryption((sse, kms) -> create.serverSideEncryption(sse).ssekmsKeyId(kms));
-    String uploadId = client.createMultipartUpload(create.build()).join().uploadId();
+    String uploadId;
+    if (resumed != null) {
+      uploadId = resumed.uploadId();
+    } else {
+      CreateMultipartUploadRequest.Builder create =
+          CreateMultipartUploadRequest.builder().bucket(location.bucket()).key(full);
+      encryption((sse, kms) -> create.serverSideEncryption(sse).ssekmsKeyId(kms));
+      uploadId = client.createMultipartUpload(create.build()).join().uploadId();
+    }
     boolean completed = false;
     try {
       List<CompletedPart> parts = new ArrayList<>();
+      long kept = 0;
       for (long offset = 0; offset < size; offset += partSize) {
         long length = Math.min(partSize, size - offset);
         int number = parts.size() + 1;
-        String etag =
-            client
-                .uploadPart(
-                    b ->
-                        b.bucket(location.bucket())
-                            .key(full)
-                            .uploadId(uploadId)
-                            .partNumber(number)
-                            .contentLength(length),
-                    new StreamingFileBody(reader, offset, length, readers))
-                .join()
-                .eTag();
+        Part stored = resumed == null ? null : resumed.parts().get(number);
+        String etag;
+        if (stored != null
+            && stored.size() == length
+            && stored.md5().equals(HexFormat.of().formatHex(reader.md5(offset, length)))) {
+          etag = stored.eTag();
+          kept++;
+        } else {
+          etag =
+              client
+                  .uploadPart(
+                      b ->
+                          b.bucket(location.bucket())
+                              .key(full)
+                              .uploadId(uploadId)
+                              .partNumber(number)
+                              .contentLength(length),
+                      new StreamingFileBody(reader, offset, length, readers))
+                  .join()
+                  .eTag();
+        }
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+      }
+      if (resumed != null) {
+        LOG.info(
+            "resumed the upload of {}: {} of {} parts were stored by an earlier attempt",
+            location.describe(key),
+            kept,
+            parts.size());
       }
       client
           .completeMultipartUpload(
@@ -269,6 +299,12 @@ final class S3Store implements ObjectStore {
     }
   }
 
+  /** A multipart upload a killed attempt left, with the parts it stored by number. */
+  private record Abandoned(String uploadId, Map<Integer, Part> parts) {}
+
+  /** A stored part: its size, its ETag as S3 gave it, and that ETag as an MD5 when it is one. */
+  private record Part(long size, String eTag, String md5) {}
+
   /** The configured part size, raised when S3's limit of 10,000 parts would not hold the file. */
   private long partSize(long size) {
     long atLeast = (size + MAX_PARTS - 1) / MAX_PARTS;
@@ -277,38 +313,74 @@ final class S3Store implements ObjectStore {
   }
 
   /**
-   * Multipart uploads of this very key that an earlier attempt started and never completed: its
-   * process was killed mid-file (a real node showed it). Their parts are stored and billed but
-   * never listed. Only uploads begun before this store was opened are aborted: this node's key is
-   * written by its own backup, which holds the cluster; a concurrent writer of the same key (a CLI
-   * run by hand) would at worst have its upload fail and retried, never a wrong object, since S3
-   * completes a multipart upload atomically. A store that cannot list them (some S3-compatible
-   * ones) keeps the leftover parts: a cost, for a lifecycle rule to clean, not a wrong backup.
+   * The multipart upload of this very key that an earlier attempt started and never completed, to
+   * resume: its process was killed mid-file (a real node showed it), and its parts are stored and
+   * billed but never listed. Only uploads begun before this store was opened count: this node's key
+   * is written by its own backup, which holds the cluster; a concurrent writer of the same key (a
+   * CLI run by hand) would at worst have its upload fail and retried, never a wrong object, since
+   * S3 completes a multipart upload atomically and every kept part is compared with the file. The
+   * newest is resumed and any older one aborted. The bucket is the record, not the operation
+   * journal: a replaced pod, a lost journal or a CLI run resume the same way. A store that cannot
+   * list them (some S3-compatible ones) sends the whole file and keeps the leftover parts: a cost,
+   * for a lifecycle rule to clean, not a wrong backup.
    */
-  private void abortAbandonedUploads(String key) {
+  private Abandoned abandonedUpload(String key) {
     String full = full(key);
     try {
-      for (MultipartUpload upload :
+      List<MultipartUpload> uploads =
           client
               .listMultipartUploads(b -> b.bucket(location.bucket()).prefix(full))
               .join()
-              .uploads()) {
-        // the prefix also matches longer keys: only this one
-        if (upload.key().equals(full) && upload.initiated().isBefore(opened)) {
-          client
-              .abortMultipartUpload(
-                  b -> b.bucket(location.bucket()).key(full).uploadId(upload.uploadId()))
-              .join();
-        }
+              .uploads()
+              .stream()
+              // the prefix also matches longer keys: only this one
+              .filter(u -> u.key().equals(full) && u.initiated().isBefore(opened))
+              .sorted(java.util.Comparator.comparing(MultipartUpload::initiated).reversed())
+              .toList();
+      for (MultipartUpload older : uploads.subList(Math.min(1, uploads.size()), uploads.size())) {
+        client
+            .abortMultipartUpload(
+                b -> b.bucket(location.bucket()).key(full).uploadId(older.uploadId()))
+            .join();
       }
+      if (uploads.isEmpty()) {
+        return null;
+      }
+      String uploadId = uploads.get(0).uploadId();
+      Map<Integer, Part> parts = new HashMap<>();
+      Integer marker = null;
+      while (true) {
+        Integer after = marker;
+        ListPartsResponse page =
+            client
+                .listParts(
+                    b ->
+                        b.bucket(location.bucket())
+                            .key(full)
+                            .uploadId(uploadId)
+                            .partNumberMarker(after))
+                .join();
+        for (software.amazon.awssdk.services.s3.model.Part p : page.parts()) {
+          String etag = p.eTag();
+          String md5 =
+              etag == null ? "" : etag.replace("\"", "").toLowerCase(java.util.Locale.ROOT);
+          parts.put(p.partNumber(), new Part(p.size(), etag, md5));
+        }
+        if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextPartNumberMarker() == null) {
+          break;
+        }
+        marker = page.nextPartNumberMarker();
+      }
+      return new Abandoned(uploadId, parts);
     } catch (CompletionException | SdkException e) {
       if (!abortWarned) {
         abortWarned = true;
         LOG.warn(
-            "cannot abort unfinished multipart uploads (first: {}): {}",
+            "cannot list unfinished multipart uploads (first: {}): {}",
             location.describe(key),
             translate(e, key).getMessage());
       }
+      return null;
     }
   }
 

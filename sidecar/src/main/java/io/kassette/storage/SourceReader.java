@@ -58,9 +58,11 @@ final class SourceReader implements Closeable {
       return;
     }
     if (chunks == null || offset < position) {
+      // from there, or from the first byte not yet checksummed: every byte is counted in order
+      long from = Math.min(offset, counted);
       closeChunks();
-      chunks = source.open();
-      position = 0;
+      chunks = source.open(from);
+      position = from;
       leftover = null;
     }
     while (position < offset) {
@@ -101,6 +103,33 @@ final class SourceReader implements Closeable {
     }
     position = end;
     return out;
+  }
+
+  /**
+   * The MD5 of {@code length} bytes from {@code at}: a part an earlier attempt stored is compared
+   * with the file by it (S3's ETag of a part). Its bytes count as moved, without the rate limit,
+   * since they are not sent.
+   */
+  synchronized byte[] md5(long at, long length) throws IOException {
+    if (closed) {
+      throw new IOException("the upload of " + source.describe() + " has ended");
+    }
+    java.security.MessageDigest md;
+    try {
+      md = java.security.MessageDigest.getInstance("MD5");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has MD5", e);
+    }
+    seek(at);
+    for (long left = length; left > 0; ) {
+      ByteBuffer bytes = next(left, false);
+      if (bytes == null) {
+        throw new IOException(source.describe() + " shrank while being uploaded");
+      }
+      left -= bytes.remaining();
+      md.update(bytes);
+    }
+    return md.digest();
   }
 
   /** Size and checksum once every byte was read; null before. */

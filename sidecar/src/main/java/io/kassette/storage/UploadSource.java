@@ -20,6 +20,43 @@ public interface UploadSource {
   /** Opens a read from the first byte; each read is independent of the others. */
   Chunks open() throws IOException;
 
+  /**
+   * Opens a read from byte {@code from}: what a part sent again, or a part after parts already
+   * stored, reads. This default reads the source from the first byte and drops what comes before; a
+   * file overrides it with a positional read.
+   */
+  default Chunks open(long from) throws IOException {
+    Chunks all = open();
+    if (from == 0) {
+      return all;
+    }
+    return new Chunks() {
+      private long skip = from;
+
+      @Override
+      public ByteBuffer next() throws IOException {
+        while (skip > 0) {
+          ByteBuffer chunk = all.next();
+          if (chunk == null) {
+            throw new IOException(describe() + " shrank while being uploaded");
+          }
+          if (chunk.remaining() > skip) {
+            chunk.position(chunk.position() + (int) skip);
+            skip = 0;
+            return chunk;
+          }
+          skip -= chunk.remaining();
+        }
+        return all.next();
+      }
+
+      @Override
+      public void close() throws IOException {
+        all.close();
+      }
+    };
+  }
+
   /** What to call the source in an error: the local file. */
   String describe();
 
@@ -51,9 +88,14 @@ public interface UploadSource {
 
       @Override
       public Chunks open() throws IOException {
+        return open(0);
+      }
+
+      @Override
+      public Chunks open(long from) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         return new Chunks() {
-          private long position;
+          private long position = from;
 
           @Override
           public ByteBuffer next() throws IOException {

@@ -162,8 +162,12 @@ class S3StoreTest extends ObjectStoreContract {
     }
   }
 
+  /**
+   * A killed attempt's upload whose stored part is not the file's (zeros) is resumed with every
+   * part sent again; an unfinished upload of another key under the same prefix is left alone.
+   */
   @Test
-  void anUploadAbortsTheMultipartUploadAKilledAttemptLeftOfItsKey() throws Exception {
+  void aKilledAttemptsPartOfOtherBytesIsSentAgainAndOtherKeysAreLeftAlone() throws Exception {
     String prefix = "abandoned-" + UUID.randomUUID();
     java.nio.file.Path big = tmp.resolve("big");
     byte[] chunk = new byte[1 << 20];
@@ -173,16 +177,7 @@ class S3StoreTest extends ObjectStoreContract {
         out.write(chunk);
       }
     }
-    try (software.amazon.awssdk.services.s3.S3Client s3 =
-        software.amazon.awssdk.services.s3.S3Client.builder()
-            .endpointOverride(server.endpoint())
-            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-            .forcePathStyle(true)
-            .credentialsProvider(
-                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                        LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY)))
-            .build()) {
+    try (software.amazon.awssdk.services.s3.S3Client s3 = syncClient()) {
       // what a sidecar killed after its first part leaves behind, and an upload of another key
       // that shares the prefix
       for (String key : java.util.List.of(prefix + "/node/Data.db", prefix + "/node/Data.db2")) {
@@ -203,6 +198,72 @@ class S3StoreTest extends ObjectStoreContract {
           .extracting(software.amazon.awssdk.services.s3.model.MultipartUpload::key)
           .containsExactly(prefix + "/node/Data.db2");
     }
+  }
+
+  /**
+   * What a sidecar killed mid-file leaves: a multipart upload with some parts stored. The next
+   * upload of that key resumes it: the parts whose bytes match the file are kept and not sent, a
+   * part that does not match (here, other bytes of the same size) is sent again, and the object,
+   * its checksum and the progress come out exact, with no unfinished upload left.
+   */
+  @Test
+  void anUploadResumesTheMultipartUploadAKilledAttemptLeftOfItsKey() throws Exception {
+    String prefix = "resume-" + UUID.randomUUID();
+    String key = prefix + "/node/big-Data.db";
+    java.nio.file.Path file = tmp.resolve("resume-Data.db");
+    byte[] bytes = new byte[(23 << 20) + 777];
+    new java.util.Random(13).nextBytes(bytes);
+    java.nio.file.Files.write(file, bytes);
+    int part = 5 << 20;
+    try (software.amazon.awssdk.services.s3.S3Client s3 = syncClient()) {
+      String uploadId = s3.createMultipartUpload(b -> b.bucket("contract").key(key)).uploadId();
+      for (int number = 1; number <= 3; number++) {
+        byte[] body = java.util.Arrays.copyOfRange(bytes, (number - 1) * part, number * part);
+        if (number == 2) {
+          body[100] ^= 1; // stored, but not this file's bytes
+        }
+        int n = number;
+        s3.uploadPart(
+            b -> b.bucket("contract").key(key).uploadId(uploadId).partNumber(n),
+            software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+      }
+      Thread.sleep(1100); // the store's clock second after the killed attempt began
+      java.util.concurrent.atomic.AtomicLong progress =
+          new java.util.concurrent.atomic.AtomicLong();
+      try (CuttingProxy proxy = new CuttingProxy(server.endpoint(), Long.MAX_VALUE);
+          ObjectStore store =
+              ObjectStores.open(
+                  StorageLocation.parse("s3://contract/" + prefix),
+                  StorageOptions.defaults()
+                      .withS3(proxy.endpoint(), LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY)
+                      .withS3Region("us-east-1")
+                      .withPartSizeBytes(part))) {
+        UploadResult result =
+            store.upload("node/big-Data.db", file, new TransferControl(null, progress::addAndGet));
+
+        assertThat(result).isEqualTo(new UploadResult(bytes.length, Checksums.crc32c(file)));
+        assertThat(progress.get()).isEqualTo(bytes.length);
+        assertThat(store.get("node/big-Data.db")).isEqualTo(bytes);
+        long resent = bytes.length - 2L * part; // parts 1 and 3 kept
+        assertThat(proxy.sent())
+            .as("the parts not stored, and the one stored wrong, are sent; the others are not")
+            .isBetween(resent, resent + (1L << 20));
+      }
+      assertThat(s3.listMultipartUploads(b -> b.bucket("contract").prefix(prefix)).uploads())
+          .isEmpty();
+    }
+  }
+
+  private static software.amazon.awssdk.services.s3.S3Client syncClient() {
+    return software.amazon.awssdk.services.s3.S3Client.builder()
+        .endpointOverride(server.endpoint())
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .forcePathStyle(true)
+        .credentialsProvider(
+            software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                    LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY)))
+        .build();
   }
 
   @Test
