@@ -16,9 +16,11 @@ test:
 bench: build
 	bash bench/run.sh
 
-## bench-scale: scale figures on a real node: 20,000+ SSTable files (backup, re-run, verify, one-table restore) and 1,000+ backups (list, purge), file:// and S3 (SCALE_TABLES, SCALE_FLUSHES, SCALE_BACKUPS)
+## bench-scale: scale figures on a real node: 20,000+ SSTable files (backup, re-run, verify, one-table restore), 1,000+ backups (list, purge), one 8 GiB SSTable killed and resumed on S3 (SCALE_TABLES, SCALE_FLUSHES, SCALE_BACKUPS, SCALE_BIG_GIB); then the operator with 100 scripted pods on the real API server
 bench-scale: build
 	bash bench/run.sh scale
+	$(MVN) -q -pl operator test-compile surefire:test -Dtest=OperatorScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+	cat operator/target/operator-scale.txt
 
 ## crds: regenerate crds/ and the chart's crds/ from the Java types (a test fails when they are stale)
 crds:
