@@ -7,7 +7,6 @@ import io.kassette.node.NodeInfo;
 import io.kassette.node.TableRef;
 import io.kassette.storage.Checksums;
 import io.kassette.storage.NoSuchObjectException;
-import io.kassette.storage.ObjectInfo;
 import io.kassette.storage.ObjectStore;
 import io.kassette.storage.RateLimit;
 import io.kassette.storage.StorageException;
@@ -338,9 +337,10 @@ public final class BackupService {
       throws IOException, InterruptedException, BackupException {
     String pool = layout.poolPrefix(info.hostId());
     String own = layout.ownDataPrefix(request.backup(), info.hostId());
-    Map<String, Long> stored = sizes(store.list(pool));
+    List<String> poolTables = tablePrefixes(pool, snapshots);
+    Map<String, Long> stored = TableListing.sizes(store, poolTables);
     if (request.mode() == Mode.FULL) {
-      stored.putAll(sizes(store.list(own)));
+      stored.putAll(TableListing.sizes(store, tablePrefixes(own, snapshots)));
     }
 
     List<Item> items = new ArrayList<>();
@@ -402,7 +402,7 @@ public final class BackupService {
         }
       }
       if (request.mode() == Mode.DIFFERENTIAL) {
-        restoreSwept(request, results, pool, stored, known, limiter, progress);
+        restoreSwept(request, results, pool, poolTables, stored, known, limiter, progress);
       }
     } finally {
       WorkerPool.stop(pool0);
@@ -441,6 +441,7 @@ public final class BackupService {
       BackupRequest request,
       Map<Item, NodeManifest.FileEntry> results,
       String pool,
+      List<String> poolTables,
       Map<String, Long> stored,
       Map<String, NodeManifest.FileEntry> known,
       RateLimit limiter,
@@ -454,7 +455,7 @@ public final class BackupService {
     if (found.isEmpty()) {
       return;
     }
-    Map<String, Long> now = sizes(store.list(pool));
+    Map<String, Long> now = TableListing.sizes(store, poolTables);
     for (Item item : found) {
       String key = results.get(item).key();
       if (!now.containsKey(key)) {
@@ -693,9 +694,14 @@ public final class BackupService {
     return known;
   }
 
-  private static Map<String, Long> sizes(List<ObjectInfo> objects) {
-    Map<String, Long> m = new HashMap<>();
-    objects.forEach(o -> m.put(o.key(), o.size()));
-    return m;
+  /** The directory of every table of the backup below {@code base}. */
+  private static List<String> tablePrefixes(String base, List<TableSnapshot> snapshots) {
+    return snapshots.stream()
+        .map(
+            t ->
+                TableListing.tablePrefix(
+                    base, t.table().keyspace(), t.table().table(), t.tableId()))
+        .distinct()
+        .toList();
   }
 }

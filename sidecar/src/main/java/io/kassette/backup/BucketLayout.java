@@ -100,7 +100,12 @@ public record BucketLayout(String cluster) {
         SSTableName.parse(fileName)
             .map(n -> dir + n.descriptor() + "." + identity + "/" + n.component())
             .orElse(dir + "other." + identity + "/" + fileName);
-    return ObjectKeys.requireSafe(keyspace + "/" + table + "-" + tableId + "/" + key);
+    return ObjectKeys.requireSafe(tableDirectory(keyspace, table, tableId) + key);
+  }
+
+  /** The first part of {@link #fileKey}: one table's directory, ending with '/'. */
+  public static String tableDirectory(String keyspace, String table, String tableId) {
+    return keyspace + "/" + table + "-" + tableId + "/";
   }
 
   private static String requireHost(String hostId) {

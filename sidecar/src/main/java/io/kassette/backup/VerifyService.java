@@ -1,16 +1,16 @@
 package io.kassette.backup;
 
 import io.kassette.storage.Checksums;
-import io.kassette.storage.ObjectInfo;
 import io.kassette.storage.ObjectStore;
 import io.kassette.storage.UploadResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -68,13 +68,20 @@ public final class VerifyService {
                   + e.getMessage());
           continue;
         }
-        Map<String, Long> sizes = new HashMap<>();
-        for (String prefix :
+        // Only the directories of the tables the manifest names, table by table.
+        Set<String> prefixes = new HashSet<>();
+        for (String base :
             List.of(layout.poolPrefix(ref.hostId()), layout.ownDataPrefix(backup, ref.hostId()))) {
-          for (ObjectInfo o : store.list(prefix)) {
-            sizes.put(o.key(), o.size());
+          for (NodeManifest.TableEntry t : manifest.tables()) {
+            for (NodeManifest.FileEntry f : t.files()) {
+              String prefix = TableListing.tablePrefixOf(base, f.key());
+              if (prefix != null) {
+                prefixes.add(prefix);
+              }
+            }
           }
         }
+        Map<String, Long> sizes = TableListing.sizes(store, prefixes);
         for (NodeManifest.TableEntry t : manifest.tables()) {
           for (NodeManifest.FileEntry f : t.files()) {
             objects++;
