@@ -26,14 +26,17 @@ import java.util.zip.GZIPOutputStream;
  * The scale figures of {@code make bench-scale}, each a Kassette process timed for wall time, CPU
  * and peak RSS on one real Cassandra node: a node with 20,000+ SSTable files (many tables, many
  * flushes, compaction off) backed up, re-run unchanged, verified and restored one table at a time;
- * and a bucket holding 1,000+ backups of that node, listed and purged.
+ * a bucket holding 1,000+ backups of that node, listed and purged; and one SSTable of 8 GiB, backed
+ * up to file:// and to S3, where the process is killed half way and the next backup resumes the
+ * multipart upload it left.
  *
  * <p>The 1,000 backups are written by this benchmark, not by 1,000 runs (some 35 minutes of
  * backups): each is the real first backup's manifests with its name and times changed, so every one
  * references the same pooled SSTables, as a nightly schedule's unchanged backups do.
  *
  * <p>Arguments: work dir, Kassette jar, the AWS CLI's executable (to put the synthesized manifests
- * into the S3 server). Environment: SCALE_TABLES (100), SCALE_FLUSHES (26), SCALE_BACKUPS (1000).
+ * into the S3 server). Environment: SCALE_TABLES (100), SCALE_FLUSHES (26), SCALE_BACKUPS (1000),
+ * SCALE_BIG_GIB (8; 0 leaves the single large SSTable out).
  */
 public final class ScaleBenchmark {
   private static final String KS = "scale";
@@ -53,6 +56,8 @@ public final class ScaleBenchmark {
   private final int tables = intEnv("SCALE_TABLES", 100);
   private final int flushes = intEnv("SCALE_FLUSHES", 26);
   private final int backups = intEnv("SCALE_BACKUPS", 1000);
+  private final double bigGiB =
+      Double.parseDouble(System.getenv().getOrDefault("SCALE_BIG_GIB", "8"));
   private final List<Row> rows = new ArrayList<>();
   private final ObjectMapper json = new ObjectMapper();
   private CassandraNode node;
@@ -98,6 +103,7 @@ public final class ScaleBenchmark {
       restoreOneTable(file);
       backup("full backup", s3Location, "s1", endpoint);
       backup("unchanged re-run", s3Location, "s2", endpoint);
+      listFloor(endpoint);
 
       Path fileBackups = work.resolve("store/kassette/v1/" + CLUSTER + "/backups");
       synthesize(fileBackups, "f1", fileBackups);
@@ -109,10 +115,179 @@ public final class ScaleBenchmark {
       synthesize(s3Backups, "s1", staging);
       aws(endpoint, "cp", "--recursive", staging.toString(), s3BackupsUri());
       listAndPurge(s3Location, S3_STORE, endpoint);
+
+      if (bigGiB > 0) {
+        bigSSTable(file, "s3://" + CLUSTER + "/big", endpoint);
+      }
     } finally {
       node.stop();
     }
     print();
+  }
+
+  /**
+   * One SSTable of {@code bigGiB}: loaded (64 KiB values, no compression), then major-compacted
+   * into a single file. Backed up to file://; then to S3 with the process killed (SIGKILL, as an
+   * OOM kill or a node loss does) once half of it is uploaded; then backed up again, which resumes
+   * the multipart upload; then verified deep (every byte read back against its CRC32C).
+   */
+  private void bigSSTable(String file, String s3Location, String endpoint) throws Exception {
+    String ks = "scale_big";
+    long t0 = System.nanoTime();
+    try (CqlSession cql = CqlSessions.open(node)) {
+      cql.execute(
+          "CREATE KEYSPACE "
+              + ks
+              + " WITH replication = {'class':'SimpleStrategy','replication_factor':1}"
+              + " AND durable_writes = false");
+      cql.execute(
+          "CREATE TABLE "
+              + ks
+              + ".big (id bigint PRIMARY KEY, v blob) WITH compaction ="
+              + " {'class':'SizeTieredCompactionStrategy','enabled':'false'}"
+              + " AND compression = {'enabled':'false'}");
+      PreparedStatement insert = cql.prepare("INSERT INTO " + ks + ".big (id, v) VALUES (?, ?)");
+      long rowCount = (long) (bigGiB * (1L << 30) / (64 << 10)) + 1;
+      java.util.Random random = new java.util.Random(8);
+      java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
+      for (long i = 0; i < rowCount; i++) {
+        byte[] value = new byte[64 << 10];
+        random.nextBytes(value);
+        inFlight.acquire();
+        cql.executeAsync(insert.bind(i, java.nio.ByteBuffer.wrap(value)))
+            .whenComplete((r, e) -> inFlight.release());
+      }
+      inFlight.acquire(32);
+    }
+    node.flush(ks);
+    BenchProcess.nodetool(node, "setcompactionthroughput", "0");
+    node.compact(ks);
+    long largest;
+    try (Stream<Path> files = Files.walk(node.dataDir().resolve(ks))) {
+      largest =
+          files
+              .filter(p -> p.getFileName().toString().endsWith("-Data.db"))
+              .filter(p -> !p.toString().contains("/snapshots/"))
+              .mapToLong(p -> p.toFile().length())
+              .max()
+              .orElse(0);
+    }
+    String size = String.format(Locale.ROOT, "%.2f GiB", largest / (double) (1L << 30));
+    System.out.printf(
+        Locale.ROOT,
+        "one SSTable of %s (Data.db) in %.0f s%n",
+        size,
+        (System.nanoTime() - t0) / 1e9);
+
+    List<String> backup =
+        List.of(
+            "--keyspaces",
+            ks,
+            "--jmx",
+            node.jmxAddress(),
+            "--cql",
+            node.cqlAddress(),
+            "--parallel",
+            "8",
+            "--json");
+    kassette(
+        "SSTable of " + size + ", full",
+        "file://",
+        "",
+        withName("backup", "g1", backup),
+        file,
+        null);
+    killHalfWay(withName("backup", "k1", backup), s3Location, endpoint, size);
+    kassette(
+        "  next backup resumes it",
+        S3_STORE,
+        "",
+        withName("backup", "k2", backup),
+        s3Location,
+        endpoint,
+        out -> {
+          var m =
+              java.util.regex.Pattern.compile("(\\d+) of (\\d+) parts were stored").matcher(out);
+          return m.find()
+              ? "resumed: " + m.group(1) + " of " + m.group(2) + " parts kept"
+              : "FAILED: no resumed upload in its log";
+        });
+    kassette(
+        "  verify --deep of it",
+        S3_STORE,
+        "",
+        List.of("verify", "--name", "k2", "--deep", "--parallel", "8"),
+        s3Location,
+        endpoint);
+  }
+
+  private static List<String> withName(String command, String name, List<String> rest) {
+    List<String> args = new ArrayList<>(List.of(command, "--name", name));
+    args.addAll(rest);
+    return args;
+  }
+
+  /** The backup killed with SIGKILL once its progress line passes 50%. */
+  private void killHalfWay(List<String> args, String location, String endpoint, String size)
+      throws Exception {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of("--location", location, "--cluster", CLUSTER, "--s3-endpoint", endpoint));
+    Path log = Files.createTempFile(work, "killed", ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(process.kassette(all.toArray(String[]::new)))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().putAll(BenchProcess.s3Env());
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    var percent = java.util.regex.Pattern.compile("upload\\s+([0-9.]+)%");
+    double reached = 0;
+    while (p.isAlive() && reached < 50) {
+      Thread.sleep(500);
+      var m = percent.matcher(Files.readString(log));
+      while (m.find()) {
+        reached = Double.parseDouble(m.group(1));
+      }
+    }
+    boolean killed = p.isAlive();
+    p.destroyForcibly().waitFor();
+    rows.add(
+        new Row(
+            "SSTable of " + size + ", killed",
+            S3_STORE,
+            (System.nanoTime() - t0) / 1e9,
+            0,
+            0,
+            killed
+                ? String.format(Locale.ROOT, "SIGKILL at %.0f%% uploaded", reached)
+                : "FAILED: it ended before half was uploaded"));
+  }
+
+  /**
+   * The listing floor: the AWS CLI listing the node's pool (every SSTable object) from the same
+   * server, as Kassette's plan does once per backup.
+   */
+  private void listFloor(String endpoint) throws Exception {
+    Path nodes = work.resolve("s3/" + CLUSTER + "/kassette/kassette/v1/" + CLUSTER + "/nodes");
+    String host;
+    try (Stream<Path> list = Files.list(nodes)) {
+      host = list.findFirst().orElseThrow().getFileName().toString();
+    }
+    String pool =
+        "s3://" + CLUSTER + "/kassette/kassette/v1/" + CLUSTER + "/nodes/" + host + "/sstables/";
+    BenchProcess.Timed t =
+        process.timed(
+            List.of(awsBin.toString(), "--endpoint-url", endpoint, "s3", "ls", "--recursive", pool),
+            BenchProcess.s3Env());
+    long keys = Files.readAllLines(t.log()).stream().filter(l -> l.contains("/sstables/")).count();
+    rows.add(
+        new Row(
+            "  floor: aws s3 ls of the pool",
+            S3_STORE,
+            t.seconds(),
+            t.cpuSeconds(),
+            t.rssKiB(),
+            t.exit() == 0 ? keys + " keys listed" : "FAILED: " + t.tail()));
   }
 
   /** {@code tables} tables, {@code flushes} flushes of one row each, compaction off. */
