@@ -607,7 +607,10 @@ public final class AgentServer implements AutoCloseable {
   }
 
   private io.kassette.storage.StorageOptions storage(int parallel) {
-    return options.storage().withMaxConcurrency(parallel);
+    return options
+        .storage()
+        .withMaxConcurrency(parallel)
+        .withUploadLedger(options.stateDir().resolve("uploads"));
   }
 
   private BackupListing listBackups(Map<String, String> query) throws ApiException, IOException {

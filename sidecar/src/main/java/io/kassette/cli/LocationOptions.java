@@ -74,6 +74,15 @@ final class LocationOptions {
     return StorageLocation.parse(location);
   }
 
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Where unfinished S3 multipart uploads are recorded, so that a run killed mid-file is"
+              + " resumed by the next (default: ${DEFAULT-VALUE}).",
+      defaultValue = "${user.home}/.kassette")
+  java.nio.file.Path stateDir;
+
   ObjectStore open(int concurrency) throws java.io.IOException {
     StorageOptions env = StorageOptions.fromEnvironment(System.getenv());
     if (s3Sse != null && !s3Sse.equals("AES256") && !s3Sse.equals("aws:kms")) {
@@ -94,7 +103,8 @@ final class LocationOptions {
             env.partSizeBytes(),
             concurrency,
             encryption.load(),
-            env.azure());
+            env.azure(),
+            stateDir.resolve("uploads"));
     return ObjectStores.open(parsedLocation(), options);
   }
 }

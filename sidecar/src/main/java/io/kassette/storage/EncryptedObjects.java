@@ -210,6 +210,11 @@ final class EncryptedObjects {
     }
 
     @Override
+    public boolean sameBytesEveryRun() {
+      return false; // a data key and nonce prefix of its own per upload
+    }
+
+    @Override
     public String describe() {
       return plain.describe();
     }

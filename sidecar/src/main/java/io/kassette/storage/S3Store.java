@@ -69,6 +69,7 @@ final class S3Store implements ObjectStore {
 
   private final StorageLocation location;
   private final StorageOptions options;
+  private final UploadLedger ledger;
   private final io.netty.channel.EventLoopGroup eventLoops;
   private final SdkAsyncHttpClient http;
   private final S3AsyncClient client;
@@ -81,6 +82,7 @@ final class S3Store implements ObjectStore {
   S3Store(StorageLocation location, StorageOptions options) throws StorageException {
     this.location = location;
     this.options = options;
+    this.ledger = options.uploadLedger() == null ? null : new UploadLedger(options.uploadLedger());
     // The store's own event loops: the SDK closes those it creates with a 2 s quiet period, paid
     // by every CLI run and every operation of the agent (the largest part of an unchanged re-run).
     // Sockets are I/O-bound: a few threads carry every transfer.
@@ -200,7 +202,9 @@ final class S3Store implements ObjectStore {
       if (size < options.partSizeBytes()) {
         client.putObject(putRequest(key), new StreamingFileBody(reader, 0, size, readers)).join();
       } else {
-        multipartUpload(key, reader, abandonedUpload(key));
+        Resumable resumed = file.sameBytesEveryRun() ? recordedUpload(key) : null;
+        abortAbandonedUploads(key, resumed == null ? null : resumed.uploadId());
+        multipartUpload(key, reader, resumed);
       }
       UploadResult result = reader.result();
       if (result == null || result.size() != size) {
@@ -219,11 +223,12 @@ final class S3Store implements ObjectStore {
    * made a sidecar's memory grow with its parallel uploads). Parallelism comes from uploading
    * several files at once. An upload that fails is aborted, so no part is left stored and billed.
    *
-   * <p>With {@code resumed}, the upload an attempt that was killed left of this key: each part it
-   * stored whose size and ETag (the MD5 of its bytes) match the file's is kept, read only to be
-   * checksummed, and the rest are sent. An 8 GiB file cut at 6 GiB sends 2 GiB again, not 8.
+   * <p>With {@code resumed}, the upload a killed attempt of this side started for this key (see
+   * {@link UploadLedger}): each part it stored whose size and ETag (the MD5 of its bytes) match the
+   * file's is kept, read only to be checksummed, and the rest are sent. An 8 GiB file cut at 6 GiB
+   * sends 2 GiB again, not 8.
    */
-  private void multipartUpload(String key, SourceReader reader, Abandoned resumed)
+  private void multipartUpload(String key, SourceReader reader, Resumable resumed)
       throws IOException {
     long size = reader.length();
     long partSize = partSize(size);
@@ -236,6 +241,9 @@ final class S3Store implements ObjectStore {
           CreateMultipartUploadRequest.builder().bucket(location.bucket()).key(full);
       encryption((sse, kms) -> create.serverSideEncryption(sse).ssekmsKeyId(kms));
       uploadId = client.createMultipartUpload(create.build()).join().uploadId();
+      if (ledger != null) {
+        ledger.record(ledgerName(full), uploadId, settings());
+      }
     }
     boolean completed = false;
     try {
@@ -246,8 +254,10 @@ final class S3Store implements ObjectStore {
         int number = parts.size() + 1;
         Part stored = resumed == null ? null : resumed.parts().get(number);
         String etag;
+        // the ETag is compared only when it is an MD5 (not with SSE-KMS, say): else it is sent
         if (stored != null
             && stored.size() == length
+            && stored.md5() != null
             && stored.md5().equals(HexFormat.of().formatHex(reader.md5(offset, length)))) {
           etag = stored.eTag();
           kept++;
@@ -283,8 +293,14 @@ final class S3Store implements ObjectStore {
                       .multipartUpload(m -> m.parts(parts)))
           .join();
       completed = true;
+      if (ledger != null) {
+        ledger.forget(ledgerName(full), uploadId);
+      }
     } finally {
       if (!completed) {
+        if (ledger != null) {
+          ledger.forget(ledgerName(full), uploadId);
+        }
         try {
           client
               .abortMultipartUpload(b -> b.bucket(location.bucket()).key(full).uploadId(uploadId))
@@ -299,11 +315,24 @@ final class S3Store implements ObjectStore {
     }
   }
 
-  /** A multipart upload a killed attempt left, with the parts it stored by number. */
-  private record Abandoned(String uploadId, Map<Integer, Part> parts) {}
+  /** A multipart upload a killed attempt of this side left, with the parts it stored by number. */
+  private record Resumable(String uploadId, Map<Integer, Part> parts) {}
 
-  /** A stored part: its size, its ETag as S3 gave it, and that ETag as an MD5 when it is one. */
+  /**
+   * A stored part: its size (-1 when not given), its ETag as S3 gave it, and that ETag as an MD5
+   * when it is one (null when not).
+   */
   private record Part(long size, String eTag, String md5) {}
+
+  /** What the ledger calls an object: bucket and full key. */
+  private String ledgerName(String fullKey) {
+    return location.bucket() + "/" + fullKey;
+  }
+
+  /** The settings an upload is created with that completing it would keep. */
+  private String settings() {
+    return "sse=" + options.s3Sse() + ";kms=" + options.s3KmsKeyId();
+  }
 
   /** The configured part size, raised when S3's limit of 10,000 parts would not hold the file. */
   private long partSize(long size) {
@@ -313,40 +342,17 @@ final class S3Store implements ObjectStore {
   }
 
   /**
-   * The multipart upload of this very key that an earlier attempt started and never completed, to
-   * resume: its process was killed mid-file (a real node showed it), and its parts are stored and
-   * billed but never listed. Only uploads begun before this store was opened count: this node's key
-   * is written by its own backup, which holds the cluster; a concurrent writer of the same key (a
-   * CLI run by hand) would at worst have its upload fail and retried, never a wrong object, since
-   * S3 completes a multipart upload atomically and every kept part is compared with the file. The
-   * newest is resumed and any older one aborted. The bucket is the record, not the operation
-   * journal: a replaced pod, a lost journal or a CLI run resume the same way. A store that cannot
-   * list them (some S3-compatible ones) sends the whole file and keeps the leftover parts: a cost,
-   * for a lifecycle rule to clean, not a wrong backup.
+   * The unfinished upload of this key that the ledger holds, started with the same settings, and
+   * the parts it stored (ListParts, every page); null when there is none, or S3 no longer knows it
+   * (then it is forgotten).
    */
-  private Abandoned abandonedUpload(String key) {
+  private Resumable recordedUpload(String key) {
     String full = full(key);
+    UploadLedger.Entry entry = ledger == null ? null : ledger.find(ledgerName(full));
+    if (entry == null || !entry.settings().equals(settings())) {
+      return null;
+    }
     try {
-      List<MultipartUpload> uploads =
-          client
-              .listMultipartUploads(b -> b.bucket(location.bucket()).prefix(full))
-              .join()
-              .uploads()
-              .stream()
-              // the prefix also matches longer keys: only this one
-              .filter(u -> u.key().equals(full) && u.initiated().isBefore(opened))
-              .sorted(java.util.Comparator.comparing(MultipartUpload::initiated).reversed())
-              .toList();
-      for (MultipartUpload older : uploads.subList(Math.min(1, uploads.size()), uploads.size())) {
-        client
-            .abortMultipartUpload(
-                b -> b.bucket(location.bucket()).key(full).uploadId(older.uploadId()))
-            .join();
-      }
-      if (uploads.isEmpty()) {
-        return null;
-      }
-      String uploadId = uploads.get(0).uploadId();
       Map<Integer, Part> parts = new HashMap<>();
       Integer marker = null;
       while (true) {
@@ -357,30 +363,66 @@ final class S3Store implements ObjectStore {
                     b ->
                         b.bucket(location.bucket())
                             .key(full)
-                            .uploadId(uploadId)
+                            .uploadId(entry.uploadId())
                             .partNumberMarker(after))
                 .join();
         for (software.amazon.awssdk.services.s3.model.Part p : page.parts()) {
-          String etag = p.eTag();
+          String etag = p.eTag() == null ? "" : p.eTag().replace("\"", "");
           String md5 =
-              etag == null ? "" : etag.replace("\"", "").toLowerCase(java.util.Locale.ROOT);
-          parts.put(p.partNumber(), new Part(p.size(), etag, md5));
+              etag.matches("[0-9a-fA-F]{32}") ? etag.toLowerCase(java.util.Locale.ROOT) : null;
+          parts.put(p.partNumber(), new Part(p.size() == null ? -1 : p.size(), p.eTag(), md5));
         }
-        if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextPartNumberMarker() == null) {
+        Integer next = page.nextPartNumberMarker();
+        if (!Boolean.TRUE.equals(page.isTruncated()) || next == null || next.equals(after)) {
           break;
         }
-        marker = page.nextPartNumberMarker();
+        marker = next;
       }
-      return new Abandoned(uploadId, parts);
+      return new Resumable(entry.uploadId(), parts);
+    } catch (CompletionException | SdkException e) {
+      // gone (completed, aborted, expired by a lifecycle rule): start afresh
+      ledger.forget(ledgerName(full), entry.uploadId());
+      return null;
+    }
+  }
+
+  /**
+   * Multipart uploads of this very key that an earlier attempt started and never completed, other
+   * than the one being resumed: its process was killed mid-file (a real node showed it), or its
+   * record was lost. Their parts are stored and billed but never listed. Only uploads begun before
+   * this store was opened are aborted: this node's key is written by its own backup, which holds
+   * the cluster; a concurrent writer of the same key (a CLI run by hand) would at worst have its
+   * upload fail and retried, never a wrong object, since S3 completes a multipart upload
+   * atomically. A store that cannot list them (some S3-compatible ones) keeps the leftover parts: a
+   * cost, for a lifecycle rule to clean, not a wrong backup.
+   */
+  private void abortAbandonedUploads(String key, String resumedId) {
+    String full = full(key);
+    try {
+      for (MultipartUpload upload :
+          client
+              .listMultipartUploads(b -> b.bucket(location.bucket()).prefix(full))
+              .join()
+              .uploads()) {
+        // the prefix also matches longer keys: only this one; a store without start times: none
+        if (upload.key().equals(full)
+            && !upload.uploadId().equals(resumedId)
+            && upload.initiated() != null
+            && upload.initiated().isBefore(opened)) {
+          client
+              .abortMultipartUpload(
+                  b -> b.bucket(location.bucket()).key(full).uploadId(upload.uploadId()))
+              .join();
+        }
+      }
     } catch (CompletionException | SdkException e) {
       if (!abortWarned) {
         abortWarned = true;
         LOG.warn(
-            "cannot list unfinished multipart uploads (first: {}): {}",
+            "cannot abort unfinished multipart uploads (first: {}): {}",
             location.describe(key),
             translate(e, key).getMessage());
       }
-      return null;
     }
   }
 

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param maxConcurrency concurrent requests to the store
  * @param encryption client-side encryption of every object, or null (the default) for none
  * @param azure how to reach Azure Blob Storage (never null; its fields may be)
+ * @param uploadLedger where S3 multipart uploads this side started and has not finished are
+ *     recorded, so that an upload killed mid-file is resumed; null: none is resumed
  */
 public record StorageOptions(
     String s3Region,
@@ -38,7 +40,8 @@ public record StorageOptions(
     long partSizeBytes,
     int maxConcurrency,
     ClientEncryption encryption,
-    AzureOptions azure) {
+    AzureOptions azure,
+    Path uploadLedger) {
 
   /**
    * Azure Blob Storage: a connection string (account key or SAS, as the portal and Azurite give
@@ -86,7 +89,8 @@ public record StorageOptions(
         DEFAULT_PART_SIZE,
         16,
         null,
-        AzureOptions.NONE);
+        AzureOptions.NONE,
+        null);
   }
 
   /**
@@ -118,7 +122,8 @@ public record StorageOptions(
                 : URI.create(env.get("KASSETTE_AZURE_ENDPOINT")),
             first(env, "KASSETTE_AZURE_ACCOUNT", "AZURE_STORAGE_ACCOUNT"),
             first(env, "KASSETTE_AZURE_CONNECTION_STRING", "AZURE_STORAGE_CONNECTION_STRING"),
-            first(env, "KASSETTE_AZURE_SAS_TOKEN", "AZURE_STORAGE_SAS_TOKEN")));
+            first(env, "KASSETTE_AZURE_SAS_TOKEN", "AZURE_STORAGE_SAS_TOKEN")),
+        null);
   }
 
   private static boolean blank(String s) {
@@ -185,6 +190,11 @@ public record StorageOptions(
     return with(b -> b.encryption = keys);
   }
 
+  /** A copy that records its unfinished S3 multipart uploads in {@code dir}, to resume them. */
+  public StorageOptions withUploadLedger(Path dir) {
+    return with(b -> b.uploadLedger = dir);
+  }
+
   /** A copy with some fields changed: the one place besides the constructor that lists them. */
   private StorageOptions with(java.util.function.Consumer<Fields> change) {
     Fields f = new Fields(this);
@@ -203,7 +213,8 @@ public record StorageOptions(
         f.partSizeBytes,
         f.maxConcurrency,
         f.encryption,
-        f.azure);
+        f.azure,
+        f.uploadLedger);
   }
 
   private static final class Fields {
@@ -221,6 +232,7 @@ public record StorageOptions(
     int maxConcurrency;
     ClientEncryption encryption;
     AzureOptions azure;
+    Path uploadLedger;
 
     Fields(StorageOptions o) {
       s3Region = o.s3Region;
@@ -237,6 +249,7 @@ public record StorageOptions(
       maxConcurrency = o.maxConcurrency;
       encryption = o.encryption;
       azure = o.azure;
+      uploadLedger = o.uploadLedger;
     }
   }
 

@@ -61,6 +61,14 @@ public interface UploadSource {
   String describe();
 
   /**
+   * Whether another run over the same file yields the same bytes, so that parts an earlier, killed
+   * run stored can be kept. Ciphertext does not: every upload has a key and nonces of its own.
+   */
+  default boolean sameBytesEveryRun() {
+    return true;
+  }
+
+  /**
    * One read of the source, in order, in chunks of at most about {@link Checksums#CHUNK} bytes (an
    * encrypted chunk carries its 16-byte tag beyond that).
    */

@@ -162,12 +162,8 @@ class S3StoreTest extends ObjectStoreContract {
     }
   }
 
-  /**
-   * A killed attempt's upload whose stored part is not the file's (zeros) is resumed with every
-   * part sent again; an unfinished upload of another key under the same prefix is left alone.
-   */
   @Test
-  void aKilledAttemptsPartOfOtherBytesIsSentAgainAndOtherKeysAreLeftAlone() throws Exception {
+  void anUploadAbortsTheMultipartUploadAKilledAttemptLeftOfItsKey() throws Exception {
     String prefix = "abandoned-" + UUID.randomUUID();
     java.nio.file.Path big = tmp.resolve("big");
     byte[] chunk = new byte[1 << 20];
@@ -201,20 +197,59 @@ class S3StoreTest extends ObjectStoreContract {
   }
 
   /**
-   * What a sidecar killed mid-file leaves: a multipart upload with some parts stored. The next
-   * upload of that key resumes it: the parts whose bytes match the file are kept and not sent, a
-   * part that does not match (here, other bytes of the same size) is sent again, and the object,
-   * its checksum and the progress come out exact, with no unfinished upload left.
+   * What a sidecar killed mid-file leaves: a multipart upload with some parts stored, and its
+   * record in the upload ledger. The next upload of that key resumes it: the parts whose bytes
+   * match the file are kept and not sent, a part that does not match (here, other bytes of the same
+   * size) is sent again, and the object, its checksum and the progress come out exact, with no
+   * unfinished upload and no record left.
    */
   @Test
-  void anUploadResumesTheMultipartUploadAKilledAttemptLeftOfItsKey() throws Exception {
+  void anUploadResumesTheMultipartUploadAKilledAttemptRecorded() throws Exception {
+    Killed killed = killedAttempt("");
+    long resent = killed.bytes.length - 2L * killed.part; // parts 1 and 3 kept
+    assertThat(uploadAfter(killed, StorageOptions.defaults()))
+        .as("the parts not stored, and the one stored wrong, are sent; the others are not")
+        .isBetween(resent, resent + (1L << 20));
+    assertThat(killed.ledgerDir).isEmptyDirectory();
+  }
+
+  /**
+   * An upload found in the bucket but not in the ledger (anyone may have started it, with another
+   * ACL or encryption that completing it would keep), or recorded with other encryption settings,
+   * is not resumed: it is aborted and the whole file is sent.
+   */
+  @Test
+  void anUploadNotRecordedOrRecordedWithOtherSettingsIsAbortedAndTheFileSentWhole()
+      throws Exception {
+    Killed unrecorded = killedAttempt(null);
+    assertThat(uploadAfter(unrecorded, StorageOptions.defaults()))
+        .isGreaterThanOrEqualTo(unrecorded.bytes.length);
+    Killed otherSse = killedAttempt("sse=AES256;kms=null");
+    assertThat(uploadAfter(otherSse, StorageOptions.defaults()))
+        .isGreaterThanOrEqualTo(otherSse.bytes.length);
+  }
+
+  /** A killed attempt's leftovers: 3 parts stored (the second with other bytes), maybe recorded. */
+  private record Killed(
+      String prefix,
+      java.nio.file.Path file,
+      byte[] bytes,
+      int part,
+      java.nio.file.Path ledgerDir) {}
+
+  /**
+   * @param settings what the ledger records with the upload: "" for this store's own, null for no
+   *     record at all
+   */
+  private Killed killedAttempt(String settings) throws Exception {
     String prefix = "resume-" + UUID.randomUUID();
     String key = prefix + "/node/big-Data.db";
-    java.nio.file.Path file = tmp.resolve("resume-Data.db");
+    java.nio.file.Path file = tmp.resolve(prefix + "-Data.db");
     byte[] bytes = new byte[(23 << 20) + 777];
     new java.util.Random(13).nextBytes(bytes);
     java.nio.file.Files.write(file, bytes);
     int part = 5 << 20;
+    java.nio.file.Path ledgerDir = java.nio.file.Files.createDirectories(tmp.resolve(prefix));
     try (software.amazon.awssdk.services.s3.S3Client s3 = syncClient()) {
       String uploadId = s3.createMultipartUpload(b -> b.bucket("contract").key(key)).uploadId();
       for (int number = 1; number <= 3; number++) {
@@ -227,31 +262,44 @@ class S3StoreTest extends ObjectStoreContract {
             b -> b.bucket("contract").key(key).uploadId(uploadId).partNumber(n),
             software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
       }
-      Thread.sleep(1100); // the store's clock second after the killed attempt began
-      java.util.concurrent.atomic.AtomicLong progress =
-          new java.util.concurrent.atomic.AtomicLong();
-      try (CuttingProxy proxy = new CuttingProxy(server.endpoint(), Long.MAX_VALUE);
-          ObjectStore store =
-              ObjectStores.open(
-                  StorageLocation.parse("s3://contract/" + prefix),
-                  StorageOptions.defaults()
-                      .withS3(proxy.endpoint(), LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY)
-                      .withS3Region("us-east-1")
-                      .withPartSizeBytes(part))) {
-        UploadResult result =
-            store.upload("node/big-Data.db", file, new TransferControl(null, progress::addAndGet));
-
-        assertThat(result).isEqualTo(new UploadResult(bytes.length, Checksums.crc32c(file)));
-        assertThat(progress.get()).isEqualTo(bytes.length);
-        assertThat(store.get("node/big-Data.db")).isEqualTo(bytes);
-        long resent = bytes.length - 2L * part; // parts 1 and 3 kept
-        assertThat(proxy.sent())
-            .as("the parts not stored, and the one stored wrong, are sent; the others are not")
-            .isBetween(resent, resent + (1L << 20));
+      if (settings != null) {
+        new UploadLedger(ledgerDir)
+            .record(
+                "contract/" + key, uploadId, settings.isEmpty() ? "sse=null;kms=null" : settings);
       }
-      assertThat(s3.listMultipartUploads(b -> b.bucket("contract").prefix(prefix)).uploads())
+    }
+    Thread.sleep(1100); // the store's clock second after the killed attempt began
+    return new Killed(prefix, file, bytes, part, ledgerDir);
+  }
+
+  /** Uploads the killed attempt's file again; returns the bytes sent to the server. */
+  private long uploadAfter(Killed killed, StorageOptions base) throws Exception {
+    java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
+    long sent;
+    try (CuttingProxy proxy = new CuttingProxy(server.endpoint(), Long.MAX_VALUE);
+        ObjectStore store =
+            ObjectStores.open(
+                StorageLocation.parse("s3://contract/" + killed.prefix),
+                base.withS3(proxy.endpoint(), LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY)
+                    .withS3Region("us-east-1")
+                    .withPartSizeBytes(killed.part)
+                    .withUploadLedger(killed.ledgerDir))) {
+      UploadResult result =
+          store.upload(
+              "node/big-Data.db", killed.file, new TransferControl(null, progress::addAndGet));
+
+      assertThat(result)
+          .isEqualTo(new UploadResult(killed.bytes.length, Checksums.crc32c(killed.file)));
+      assertThat(progress.get()).isEqualTo(killed.bytes.length);
+      assertThat(store.get("node/big-Data.db")).isEqualTo(killed.bytes);
+      sent = proxy.sent();
+    }
+    try (software.amazon.awssdk.services.s3.S3Client s3 = syncClient()) {
+      assertThat(s3.listMultipartUploads(b -> b.bucket("contract").prefix(killed.prefix)).uploads())
+          .as("no unfinished upload is left")
           .isEmpty();
     }
+    return sent;
   }
 
   private static software.amazon.awssdk.services.s3.S3Client syncClient() {

@@ -1,0 +1,79 @@
+package io.kassette.storage;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The S3 multipart uploads this side started and has not finished, one small file per object on
+ * local disk (the agent's state volume, the CLI's {@code ~/.kassette}). Only an upload recorded
+ * here is resumed: one merely found in the bucket may have been started by anyone, with another
+ * encryption, ACL, storage class or owner that completing it would keep. The record also holds the
+ * encryption settings it was started with; a run with others starts afresh. Recording is best
+ * effort: a ledger that cannot be written costs a resume, never a backup.
+ */
+final class UploadLedger {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UploadLedger.class);
+
+  /** An unfinished upload: its id, and the settings it was created with. */
+  record Entry(String uploadId, String settings) {}
+
+  private final Path dir;
+
+  UploadLedger(Path dir) {
+    this.dir = dir;
+  }
+
+  /** The upload recorded for {@code object} (bucket and key), or null. */
+  Entry find(String object) {
+    try {
+      List<String> lines = Files.readAllLines(file(object), StandardCharsets.UTF_8);
+      if (lines.size() >= 3 && lines.get(0).equals(object) && !lines.get(1).isBlank()) {
+        return new Entry(lines.get(1), lines.get(2));
+      }
+    } catch (IOException e) {
+      // none recorded, or unreadable: nothing to resume
+    }
+    return null;
+  }
+
+  void record(String object, String uploadId, String settings) {
+    try {
+      Files.createDirectories(dir);
+      Path target = file(object);
+      Path tmp = Files.createTempFile(dir, ".upload", ".tmp");
+      Files.writeString(tmp, object + "\n" + uploadId + "\n" + settings + "\n");
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      LOG.warn("cannot record the multipart upload of {} in {}: {}", object, dir, e.getMessage());
+    }
+  }
+
+  /** Forgets {@code uploadId} of {@code object}, if it is the one recorded. */
+  void forget(String object, String uploadId) {
+    Entry e = find(object);
+    if (e != null && e.uploadId().equals(uploadId)) {
+      try {
+        Files.deleteIfExists(file(object));
+      } catch (IOException ex) {
+        LOG.warn("cannot forget the multipart upload of {}: {}", object, ex.getMessage());
+      }
+    }
+  }
+
+  private Path file(String object) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(object.getBytes(StandardCharsets.UTF_8));
+      return dir.resolve(HexFormat.of().formatHex(hash) + ".upload");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}
