@@ -117,7 +117,11 @@ public final class ScaleBenchmark {
       listAndPurge(s3Location, S3_STORE, endpoint);
 
       if (bigGiB > 0) {
-        bigSSTable(file, "s3://" + CLUSTER + "/big", endpoint);
+        try {
+          bigSSTable(file, "s3://" + CLUSTER + "/big", endpoint);
+        } catch (Exception e) {
+          rows.add(new Row("SSTable of " + bigGiB + " GiB", "", 0, 0, 0, "FAILED: " + e));
+        }
       }
     } finally {
       node.stop();
@@ -162,16 +166,7 @@ public final class ScaleBenchmark {
     node.flush(ks);
     BenchProcess.nodetool(node, "setcompactionthroughput", "0");
     node.compact(ks);
-    long largest;
-    try (Stream<Path> files = Files.walk(node.dataDir().resolve(ks))) {
-      largest =
-          files
-              .filter(p -> p.getFileName().toString().endsWith("-Data.db"))
-              .filter(p -> !p.toString().contains("/snapshots/"))
-              .mapToLong(p -> p.toFile().length())
-              .max()
-              .orElse(0);
-    }
+    long largest = largestDataFile(node.dataDir().resolve(ks));
     String size = String.format(Locale.ROOT, "%.2f GiB", largest / (double) (1L << 30));
     System.out.printf(
         Locale.ROOT,
@@ -219,6 +214,28 @@ public final class ScaleBenchmark {
         List.of("verify", "--name", "k2", "--deep", "--parallel", "8"),
         s3Location,
         endpoint);
+  }
+
+  /**
+   * The largest live Data.db under {@code dir}. The compacted-away files are deleted after the
+   * compaction returns: a walk that meets one going retries.
+   */
+  private static long largestDataFile(Path dir) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        return files
+            .filter(p -> p.getFileName().toString().endsWith("-Data.db"))
+            .filter(p -> !p.toString().contains("/snapshots/"))
+            .mapToLong(p -> p.toFile().length())
+            .max()
+            .orElse(0);
+      } catch (java.io.UncheckedIOException e) {
+        if (attempt >= 20) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
   }
 
   private static List<String> withName(String command, String name, List<String> rest) {
