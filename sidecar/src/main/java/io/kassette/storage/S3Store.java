@@ -202,9 +202,10 @@ final class S3Store implements ObjectStore {
       if (size < options.partSizeBytes()) {
         client.putObject(putRequest(key), new StreamingFileBody(reader, 0, size, readers)).join();
       } else {
-        Resumable resumed = file.sameBytesEveryRun() ? recordedUpload(key) : null;
-        abortAbandonedUploads(key, resumed == null ? null : resumed.uploadId());
-        multipartUpload(key, reader, resumed);
+        Resumable recorded = resumable(reader) ? recordedUpload(key) : null;
+        abortAbandonedUploads(key, recorded == null ? null : recorded.uploadId());
+        multipartUpload(
+            key, reader, recorded == null || recorded.parts() == null ? null : recorded);
       }
       UploadResult result = reader.result();
       if (result == null || result.size() != size) {
@@ -241,7 +242,7 @@ final class S3Store implements ObjectStore {
           CreateMultipartUploadRequest.builder().bucket(location.bucket()).key(full);
       encryption((sse, kms) -> create.serverSideEncryption(sse).ssekmsKeyId(kms));
       uploadId = client.createMultipartUpload(create.build()).join().uploadId();
-      if (ledger != null) {
+      if (ledger != null && resumable(reader)) {
         ledger.record(ledgerName(full), uploadId, settings());
       }
     }
@@ -254,7 +255,7 @@ final class S3Store implements ObjectStore {
         int number = parts.size() + 1;
         Part stored = resumed == null ? null : resumed.parts().get(number);
         String etag;
-        // the ETag is compared only when it is an MD5 (not with SSE-KMS, say): else it is sent
+        // the ETag is compared only when it looks like an MD5: else the part is sent
         if (stored != null
             && stored.size() == length
             && stored.md5() != null
@@ -297,7 +298,10 @@ final class S3Store implements ObjectStore {
         ledger.forget(ledgerName(full), uploadId);
       }
     } finally {
-      if (!completed) {
+      if (!completed && reader.stopRequested() && ledger != null && resumable(reader)) {
+        // a pause (the agent pauses on SIGTERM): the parts stay, for the next run to resume
+        LOG.info("kept the unfinished upload of {} to resume", location.describe(key));
+      } else if (!completed) {
         if (ledger != null) {
           ledger.forget(ledgerName(full), uploadId);
         }
@@ -315,7 +319,10 @@ final class S3Store implements ObjectStore {
     }
   }
 
-  /** A multipart upload a killed attempt of this side left, with the parts it stored by number. */
+  /**
+   * A multipart upload a killed attempt of this side left, with the parts it stored by number (null
+   * when they could not be listed: then it is neither resumed nor aborted).
+   */
   private record Resumable(String uploadId, Map<Integer, Part> parts) {}
 
   /**
@@ -324,6 +331,18 @@ final class S3Store implements ObjectStore {
    */
   private record Part(long size, String eTag, String md5) {}
 
+  /**
+   * Whether an upload of this source can be resumed by another run: the same bytes every run (not
+   * ciphertext), and parts whose ETags are their MD5s (not SSE-KMS).
+   */
+  private boolean resumable(SourceReader reader) {
+    return reader.sameBytesEveryRun() && !"aws:kms".equals(blankToNull(options.s3Sse()));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
   /** What the ledger calls an object: bucket and full key. */
   private String ledgerName(String fullKey) {
     return location.bucket() + "/" + fullKey;
@@ -331,7 +350,7 @@ final class S3Store implements ObjectStore {
 
   /** The settings an upload is created with that completing it would keep. */
   private String settings() {
-    return "sse=" + options.s3Sse() + ";kms=" + options.s3KmsKeyId();
+    return "sse=" + blankToNull(options.s3Sse()) + ";kms=" + blankToNull(options.s3KmsKeyId());
   }
 
   /** The configured part size, raised when S3's limit of 10,000 parts would not hold the file. */
@@ -380,9 +399,18 @@ final class S3Store implements ObjectStore {
       }
       return new Resumable(entry.uploadId(), parts);
     } catch (CompletionException | SdkException e) {
-      // gone (completed, aborted, expired by a lifecycle rule): start afresh
-      ledger.forget(ledgerName(full), entry.uploadId());
-      return null;
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof software.amazon.awssdk.services.s3.model.NoSuchUploadException) {
+        // gone (completed, aborted, expired by a lifecycle rule): start afresh
+        ledger.forget(ledgerName(full), entry.uploadId());
+        return null;
+      }
+      LOG.warn(
+          "cannot list the parts of the unfinished upload of {}; sending the file whole: {}",
+          location.describe(key),
+          translate(e, key).getMessage());
+      // kept out of the aborts: a later run may resume it
+      return new Resumable(entry.uploadId(), null);
     }
   }
 

@@ -40,6 +40,15 @@ final class SourceReader implements Closeable {
     return source.describe();
   }
 
+  boolean sameBytesEveryRun() {
+    return source.sameBytesEveryRun();
+  }
+
+  /** Whether the operation was asked to stop (a pause or a cancel). */
+  boolean stopRequested() {
+    return control.stop().getAsBoolean();
+  }
+
   /**
    * At most {@code max} bytes from {@code at}, in a buffer the caller may keep; null at the end.
    * Reading on from the last read is the common case; going back (a retried request) reopens the

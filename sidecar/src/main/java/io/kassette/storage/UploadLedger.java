@@ -25,6 +25,7 @@ final class UploadLedger {
   record Entry(String uploadId, String settings) {}
 
   private final Path dir;
+  private volatile boolean warned;
 
   UploadLedger(Path dir) {
     this.dir = dir;
@@ -44,14 +45,28 @@ final class UploadLedger {
   }
 
   void record(String object, String uploadId, String settings) {
+    Path tmp = null;
     try {
       Files.createDirectories(dir);
-      Path target = file(object);
-      Path tmp = Files.createTempFile(dir, ".upload", ".tmp");
+      tmp = Files.createTempFile(dir, ".upload", ".tmp");
       Files.writeString(tmp, object + "\n" + uploadId + "\n" + settings + "\n");
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          tmp, file(object), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      LOG.warn("cannot record the multipart upload of {} in {}: {}", object, dir, e.getMessage());
+      if (!warned) {
+        warned = true;
+        LOG.warn(
+            "cannot record multipart uploads in {} (an upload killed mid-file will not resume): {}",
+            dir,
+            e.getMessage());
+      }
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the warning above says enough
+        }
+      }
     }
   }
 

@@ -229,6 +229,21 @@ class S3StoreTest extends ObjectStoreContract {
         .isGreaterThanOrEqualTo(otherSse.bytes.length);
   }
 
+  /**
+   * Ciphertext is never resumed: every upload has a data key and nonces of its own. (The killed
+   * attempt here stored plaintext parts under the recorded key; the encrypted object is whole.)
+   */
+  @Test
+  void anEncryptedUploadIsNeverResumed() throws Exception {
+    Killed killed = killedAttempt("");
+    assertThat(
+            uploadAgain(
+                killed,
+                StorageOptions.defaults()
+                    .withEncryption(EncryptedFileSystemStoreTest.encryption("2026-q4", "2026-q4"))))
+        .isGreaterThanOrEqualTo(killed.bytes.length);
+  }
+
   /** A killed attempt's leftovers: 3 parts stored (the second with other bytes), maybe recorded. */
   private record Killed(
       String prefix,
@@ -272,8 +287,22 @@ class S3StoreTest extends ObjectStoreContract {
     return new Killed(prefix, file, bytes, part, ledgerDir);
   }
 
-  /** Uploads the killed attempt's file again; returns the bytes sent to the server. */
+  /**
+   * Uploads the killed attempt's file again; returns the bytes sent to the server. No unfinished
+   * upload is left.
+   */
   private long uploadAfter(Killed killed, StorageOptions base) throws Exception {
+    long sent = uploadAgain(killed, base);
+    try (software.amazon.awssdk.services.s3.S3Client s3 = syncClient()) {
+      assertThat(s3.listMultipartUploads(b -> b.bucket("contract").prefix(killed.prefix)).uploads())
+          .as("no unfinished upload is left")
+          .isEmpty();
+    }
+    return sent;
+  }
+
+  /** Uploads the killed attempt's file again; returns the bytes sent to the server. */
+  private long uploadAgain(Killed killed, StorageOptions base) throws Exception {
     java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
     long sent;
     try (CuttingProxy proxy = new CuttingProxy(server.endpoint(), Long.MAX_VALUE);
@@ -293,11 +322,6 @@ class S3StoreTest extends ObjectStoreContract {
       assertThat(progress.get()).isEqualTo(killed.bytes.length);
       assertThat(store.get("node/big-Data.db")).isEqualTo(killed.bytes);
       sent = proxy.sent();
-    }
-    try (software.amazon.awssdk.services.s3.S3Client s3 = syncClient()) {
-      assertThat(s3.listMultipartUploads(b -> b.bucket("contract").prefix(killed.prefix)).uploads())
-          .as("no unfinished upload is left")
-          .isEmpty();
     }
     return sent;
   }
