@@ -248,6 +248,7 @@ public final class ScaleBenchmark {
   private void killHalfWay(List<String> args, String location, String endpoint, String size)
       throws Exception {
     List<String> all = new ArrayList<>(args);
+    all.remove("--json"); // it prints progress lines only without
     all.addAll(List.of("--location", location, "--cluster", CLUSTER, "--s3-endpoint", endpoint));
     Path log = Files.createTempFile(work, "killed", ".log");
     ProcessBuilder pb =
