@@ -334,20 +334,8 @@ public final class BackupBenchmark {
 
   private void kassette(String store, String location, String run, String name, String s3Endpoint)
       throws Exception {
-    List<String> cmd =
-        onNode(
-            "backup",
-            location,
-            name,
-            "--keyspaces",
-            KS,
-            "--jmx",
-            node.jmxAddress(),
-            "--cql",
-            node.cqlAddress(),
-            "--parallel",
-            "8",
-            "--json");
+    List<String> cmd = onNode("backup", location, name, "--keyspaces", KS, "--json");
+    cmd.addAll(BenchProcess.nodeFlags(node));
     if (s3Endpoint != null) {
       cmd.addAll(List.of("--s3-endpoint", s3Endpoint));
     }
@@ -390,18 +378,8 @@ public final class BackupBenchmark {
 
   /** Kassette's online restore of its first backup: download, verify, truncate, import. */
   private void restoreKassette(String location, String name) throws Exception {
-    List<String> cmd =
-        onNode(
-            "restore",
-            location,
-            name,
-            "--truncate",
-            "--jmx",
-            node.jmxAddress(),
-            "--cql",
-            node.cqlAddress(),
-            "--parallel",
-            "8");
+    List<String> cmd = onNode("restore", location, name, "--truncate");
+    cmd.addAll(BenchProcess.nodeFlags(node));
     BenchProcess.Timed t = process.timed(cmd, Map.of());
     add(KASSETTE, "file://", RESTORE, t, () -> "truncate+import; " + rowCheck());
   }

@@ -117,6 +117,11 @@ final class BenchProcess {
         log);
   }
 
+  /** How Kassette's backup and restore reach {@code node}, with 8 files at once. */
+  static List<String> nodeFlags(CassandraNode node) {
+    return List.of("--jmx", node.jmxAddress(), "--cql", node.cqlAddress(), "--parallel", "8");
+  }
+
   /** Cassandra's own {@code nodetool} against {@code node}, from the node's jars. */
   static void nodetool(CassandraNode node, String... args) throws Exception {
     Path lib = CassandraNode.cassandraLib();

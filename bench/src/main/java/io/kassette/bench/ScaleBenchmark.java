@@ -174,17 +174,7 @@ public final class ScaleBenchmark {
         size,
         (System.nanoTime() - t0) / 1e9);
 
-    List<String> backup =
-        List.of(
-            "--keyspaces",
-            ks,
-            "--jmx",
-            node.jmxAddress(),
-            "--cql",
-            node.cqlAddress(),
-            "--parallel",
-            "8",
-            "--json");
+    List<String> backup = onNode("--keyspaces", ks, "--json");
     kassette(
         "SSTable of " + size + ", full",
         "file://",
@@ -236,6 +226,13 @@ public final class ScaleBenchmark {
         Thread.sleep(500);
       }
     }
+  }
+
+  /** {@code args} and the flags that reach the benchmark's node. */
+  private List<String> onNode(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(BenchProcess.nodeFlags(node));
+    return all;
   }
 
   private static List<String> withName(String command, String name, List<String> rest) {
@@ -361,19 +358,7 @@ public final class ScaleBenchmark {
         figure,
         endpoint == null ? "file://" : S3_STORE,
         "",
-        List.of(
-            "backup",
-            "--name",
-            name,
-            "--keyspaces",
-            KS,
-            "--jmx",
-            node.jmxAddress(),
-            "--cql",
-            node.cqlAddress(),
-            "--parallel",
-            "8",
-            "--json"),
+        onNode("backup", "--name", name, "--keyspaces", KS, "--json"),
         location,
         endpoint);
   }
@@ -384,22 +369,7 @@ public final class ScaleBenchmark {
     try (CqlSession cql = CqlSessions.open(node)) {
       cql.execute("TRUNCATE " + one);
       BenchProcess.Timed t =
-          run(
-              List.of(
-                  "restore",
-                  "--name",
-                  "f1",
-                  "--keyspaces",
-                  one,
-                  "--truncate",
-                  "--jmx",
-                  node.jmxAddress(),
-                  "--cql",
-                  node.cqlAddress(),
-                  "--parallel",
-                  "8"),
-              location,
-              null);
+          run(onNode("restore", "--name", "f1", "--keyspaces", one, "--truncate"), location, null);
       long restored = cql.execute("SELECT count(*) FROM " + one).one().getLong(0);
       add(
           "restore one table",

@@ -119,40 +119,7 @@ class S3StoreTest extends ObjectStoreContract {
     byte[] bytes = new byte[(11 << 20) + 12345];
     new java.util.Random(5).nextBytes(bytes);
     int chunk = 700_001;
-    UploadSource odd =
-        new UploadSource() {
-          @Override
-          public long length() {
-            return bytes.length;
-          }
-
-          @Override
-          public String describe() {
-            return "odd chunks";
-          }
-
-          @Override
-          public Chunks open() {
-            return new Chunks() {
-              private int at;
-
-              @Override
-              public java.nio.ByteBuffer next() {
-                if (at >= bytes.length) {
-                  return null;
-                }
-                int n = Math.min(chunk, bytes.length - at);
-                // a buffer whose position is not 0, as a slice of a larger one has
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes, at, n).asReadOnlyBuffer();
-                at += n;
-                return b;
-              }
-
-              @Override
-              public void close() {}
-            };
-          }
-        };
+    UploadSource odd = UploadSourceTest.oddChunks(bytes, chunk);
     java.util.zip.CRC32C expected = new java.util.zip.CRC32C();
     expected.update(bytes);
     try (ObjectStore store = newStore()) {

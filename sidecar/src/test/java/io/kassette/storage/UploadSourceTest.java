@@ -76,7 +76,8 @@ class UploadSourceTest {
     }
   }
 
-  private static UploadSource oddChunks(byte[] bytes, int chunk) {
+  /** {@code bytes} in chunks of {@code chunk}, each a buffer whose position is not 0 (a slice). */
+  static UploadSource oddChunks(byte[] bytes, int chunk) {
     return new UploadSource() {
       @Override
       public long length() {
@@ -99,7 +100,8 @@ class UploadSourceTest {
               return null;
             }
             int n = Math.min(chunk, bytes.length - at);
-            ByteBuffer b = ByteBuffer.wrap(Arrays.copyOfRange(bytes, at, at + n));
+            // a buffer whose position is not 0, as a slice of a larger one has
+            ByteBuffer b = ByteBuffer.wrap(bytes, at, n).asReadOnlyBuffer();
             at += n;
             return b;
           }
