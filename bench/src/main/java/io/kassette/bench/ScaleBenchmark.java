@@ -92,11 +92,10 @@ public final class ScaleBenchmark {
 
       backup("full backup", file, "f1", null);
       backup("unchanged re-run", file, "f2", null);
-      kassette("verify", "file://", "", List.of("verify", "--name", "f1"), file, null);
+      kassette("verify", "file://", List.of("verify", "--name", "f1"), file, null);
       kassette(
           "verify --deep",
           "file://",
-          "",
           List.of("verify", "--name", "f1", "--deep", "--parallel", "8"),
           file,
           null);
@@ -176,17 +175,11 @@ public final class ScaleBenchmark {
 
     List<String> backup = onNode("--keyspaces", ks, "--json");
     kassette(
-        "SSTable of " + size + ", full",
-        "file://",
-        "",
-        withName("backup", "g1", backup),
-        file,
-        null);
+        "SSTable of " + size + ", full", "file://", withName("backup", "g1", backup), file, null);
     killHalfWay(withName("backup", "k1", backup), s3Location, endpoint, size);
     kassette(
         "  next backup resumes it",
         S3_STORE,
-        "",
         withName("backup", "k2", backup),
         s3Location,
         endpoint,
@@ -200,7 +193,6 @@ public final class ScaleBenchmark {
     kassette(
         "  verify --deep of it",
         S3_STORE,
-        "",
         List.of("verify", "--name", "k2", "--deep", "--parallel", "8"),
         s3Location,
         endpoint);
@@ -357,7 +349,6 @@ public final class ScaleBenchmark {
     kassette(
         figure,
         endpoint == null ? "file://" : S3_STORE,
-        "",
         onNode("backup", "--name", name, "--keyspaces", KS, "--json"),
         location,
         endpoint);
@@ -458,7 +449,6 @@ public final class ScaleBenchmark {
     kassette(
         "list " + total + " backups",
         store,
-        "",
         List.of("list", "--json"),
         location,
         endpoint,
@@ -472,7 +462,6 @@ public final class ScaleBenchmark {
     kassette(
         "purge --dry-run, " + total + " backups",
         store,
-        "",
         dry,
         location,
         endpoint,
@@ -480,7 +469,6 @@ public final class ScaleBenchmark {
     kassette(
         "purge to keep 7 of " + total,
         store,
-        "",
         purge,
         location,
         endpoint,
@@ -488,15 +476,13 @@ public final class ScaleBenchmark {
     kassette(
         "list after purge",
         store,
-        "",
         List.of("list", "--json"),
         location,
         endpoint,
         out ->
             count(out, "\"name\"") == 7 ? "7 left" : "FAILED: " + count(out, "\"name\"") + " left");
     String kept = endpoint == null ? "f1" : "s1";
-    kassette(
-        "verify a kept backup", store, "", List.of("verify", "--name", kept), location, endpoint);
+    kassette("verify a kept backup", store, List.of("verify", "--name", kept), location, endpoint);
   }
 
   /** A number field of a command's JSON output. */
@@ -514,15 +500,15 @@ public final class ScaleBenchmark {
   }
 
   private void kassette(
-      String figure, String store, String note, List<String> args, String location, String endpoint)
+      String figure, String store, List<String> args, String location, String endpoint)
       throws Exception {
-    kassette(figure, store, note, args, location, endpoint, out -> note);
+    kassette(figure, store, args, location, endpoint, out -> "");
   }
 
+  /** One Kassette run's row; {@code check} makes its note from the output of a run that passed. */
   private void kassette(
       String figure,
       String store,
-      String note,
       List<String> args,
       String location,
       String endpoint,
