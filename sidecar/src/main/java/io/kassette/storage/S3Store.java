@@ -234,6 +234,8 @@ final class S3Store implements ObjectStore {
     long size = reader.length();
     long partSize = partSize(size);
     String full = full(key);
+    // recorded only when another run could resume it (not ciphertext, not SSE-KMS)
+    UploadLedger recorded = ledger != null && resumable(reader) ? ledger : null;
     String uploadId;
     if (resumed != null) {
       uploadId = resumed.uploadId();
@@ -242,8 +244,8 @@ final class S3Store implements ObjectStore {
           CreateMultipartUploadRequest.builder().bucket(location.bucket()).key(full);
       encryption((sse, kms) -> create.serverSideEncryption(sse).ssekmsKeyId(kms));
       uploadId = client.createMultipartUpload(create.build()).join().uploadId();
-      if (ledger != null && resumable(reader)) {
-        ledger.record(ledgerName(full), uploadId, settings());
+      if (recorded != null) {
+        recorded.record(ledgerName(full), uploadId, settings());
       }
     }
     boolean completed = false;
@@ -294,17 +296,15 @@ final class S3Store implements ObjectStore {
                       .multipartUpload(m -> m.parts(parts)))
           .join();
       completed = true;
-      if (ledger != null) {
-        ledger.forget(ledgerName(full), uploadId);
-      }
     } finally {
-      if (!completed && reader.stopRequested() && ledger != null && resumable(reader)) {
-        // a pause (the agent pauses on SIGTERM): the parts stay, for the next run to resume
+      // a pause (the agent pauses on SIGTERM): the parts stay, for the next run to resume
+      boolean keep = !completed && recorded != null && reader.stopRequested();
+      if (recorded != null && !keep) {
+        recorded.forget(ledgerName(full), uploadId);
+      }
+      if (keep) {
         LOG.info("kept the unfinished upload of {} to resume", location.describe(key));
       } else if (!completed) {
-        if (ledger != null) {
-          ledger.forget(ledgerName(full), uploadId);
-        }
         try {
           client
               .abortMultipartUpload(b -> b.bucket(location.bucket()).key(full).uploadId(uploadId))
