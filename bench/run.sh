@@ -8,6 +8,8 @@ WORK=${BENCH_WORK:-$PWD/.bench}
 CACHE=${KASSETTE_CACHE:-$HOME/.cache/kassette}/bench
 MEDUSA_VERSION=0.31.0
 AWSCLI_VERSION=1.46.3
+# SeaweedFS (Apache-2.0), the second S3 server: a pseudo-version the Go module proxy serves.
+SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6
 mkdir -p "$WORK" "$CACHE"
 ESOP="$WORK/esop-3.0.1.jar"
 if [ ! -f "$ESOP" ]; then
@@ -24,6 +26,20 @@ venv() {
 }
 venv "$CACHE/medusa-$MEDUSA_VERSION" "cassandra-medusa==$MEDUSA_VERSION"
 venv "$CACHE/awscli-$AWSCLI_VERSION" "awscli==$AWSCLI_VERSION"
+# Its module has replace directives, so `go install pkg@version` refuses it: build in a copy of
+# the module (about 5 min and 230 MB the first time; cached per version). BENCH_SEAWEEDFS=0 skips.
+WEED="$CACHE/seaweedfs-$SEAWEEDFS_VERSION/weed"
+if [ "${BENCH_SEAWEEDFS:-1}" != 0 ] && [ "${1:-}" != scale ] && [ ! -x "$WEED" ]; then
+  echo "building SeaweedFS $SEAWEEDFS_VERSION (once) ..."
+  src=$(GOFLAGS=-mod=mod go mod download -json "github.com/seaweedfs/seaweedfs@$SEAWEEDFS_VERSION" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  tmp=$(mktemp -d)
+  cp -r "$src" "$tmp/src" && chmod -R u+w "$tmp/src"
+  mkdir -p "$(dirname "$WEED")"
+  (cd "$tmp/src" && GOFLAGS=-mod=mod go build -o "$WEED.tmp" ./weed) && mv "$WEED.tmp" "$WEED"
+  rm -rf "$tmp"
+fi
+[ "${BENCH_SEAWEEDFS:-1}" != 0 ] || WEED=
 CP_FILE="$WORK/bench.classpath"
 mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
 if [ "${1:-}" = scale ]; then
@@ -35,4 +51,4 @@ fi
 exec java -Xmx2g -cp "bench/target/classes:$(cat "$CP_FILE")" \
   -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" \
   io.kassette.bench.BackupBenchmark "$WORK/run" "$PWD/sidecar/target/kassette-sidecar.jar" "$ESOP" \
-  "$CACHE/medusa-$MEDUSA_VERSION/bin/medusa" "$CACHE/awscli-$AWSCLI_VERSION/bin/aws"
+  "$CACHE/medusa-$MEDUSA_VERSION/bin/medusa" "$CACHE/awscli-$AWSCLI_VERSION/bin/aws" $WEED

@@ -41,6 +41,8 @@ public final class BackupBenchmark {
   static final String FULL = "full";
   static final String RERUN = "unchanged re-run";
   static final String RESTORE = "restore";
+  static final String S3PROXY = "s3 (s3proxy)";
+  static final String SEAWEEDFS = "s3 (seaweedfs)";
 
   record Row(
       String tool,
@@ -62,28 +64,34 @@ public final class BackupBenchmark {
   private final Path medusaBin;
   private final BenchProcess process;
   private final Path awsBin;
+  private final Path weedBin;
   private final List<Row> rows = new ArrayList<>();
   private CassandraNode node;
   private MedusaTool medusa;
   private double dataGiB;
   private long loadedRows;
 
-  BackupBenchmark(Path work, Path kassetteJar, Path esopJar, Path medusaBin, Path awsBin) {
+  BackupBenchmark(
+      Path work, Path kassetteJar, Path esopJar, Path medusaBin, Path awsBin, Path weedBin) {
     this.work = work;
     this.kassetteJar = kassetteJar;
     this.esopJar = esopJar;
     this.medusaBin = medusaBin;
     this.awsBin = awsBin;
+    this.weedBin = weedBin;
     this.process = new BenchProcess(work, kassetteJar);
   }
 
-  /** Arguments: work dir, Kassette jar, esop jar, Medusa's executable, the AWS CLI's. */
+  /**
+   * Arguments: work dir, Kassette jar, esop jar, Medusa's executable, the AWS CLI's, and
+   * SeaweedFS's {@code weed} (optional: without it the second S3 server's rows are left out).
+   */
   public static void main(String[] args) throws Exception {
-    Path[] paths = new Path[5];
-    for (int i = 0; i < paths.length; i++) {
+    Path[] paths = new Path[6];
+    for (int i = 0; i < args.length; i++) {
       paths[i] = Path.of(args[i]).toAbsolutePath();
     }
-    new BackupBenchmark(paths[0], paths[1], paths[2], paths[3], paths[4]).run();
+    new BackupBenchmark(paths[0], paths[1], paths[2], paths[3], paths[4], paths[5]).run();
     System.exit(0);
   }
 
@@ -137,23 +145,22 @@ public final class BackupBenchmark {
         restoreEsop("file://" + work.resolve("store-esop"), "e1");
       }
 
-      String s3Env = s3.endpoint().toString();
-      awsCopy(rawCopy, s3.endpoint());
-      kassette("s3 (loopback)", "s3://bench/kassette", FULL, "s1", s3Env);
-      kassette("s3 (loopback)", "s3://bench/kassette", RERUN, "s2", s3Env);
+      s3Runs(S3PROXY, s3.endpoint(), rawCopy);
       encryption = List.of("--encryption-keys", keys.toString(), "--encryption-key-id", "bench");
-      kassette("s3 (loopback)" + ENCRYPTED, "s3://bench/encrypted", FULL, "x2", s3Env);
+      kassette(S3PROXY + ENCRYPTED, "s3://bench/encrypted", FULL, "x2", s3.endpoint().toString());
       encryption = List.of();
-      Path medusaS3 = medusa.s3Config("s3", s3.endpoint(), "bench", "medusa");
-      if (PEERS) {
-        medusaRun("s3 (loopback)", FULL, medusa.backup(medusaS3, "ms1"));
-        medusaRun("s3 (loopback)", RERUN, medusa.backup(medusaS3, "ms2"));
+      if (weedBin != null) {
+        // The same runs against a second, unrelated S3 server: what both show is the client's.
+        try (SeaweedS3Server weed =
+            SeaweedS3Server.start(weedBin, work.resolve("seaweedfs"), "bench")) {
+          s3Runs(SEAWEEDFS, weed.endpoint(), rawCopy);
+        }
       }
       // esop 3.0.1 bundles AWS SDK 2.20.38 and sets no endpoint override: it only reaches AWS.
       rows.add(
           new Row(
               ESOP,
-              "s3 (loopback)",
+              "s3",
               "full",
               dataGiB,
               0,
@@ -296,8 +303,20 @@ public final class BackupBenchmark {
         new Row(KASSETTE, "jvm", "start", 0, t.seconds(), t.cpuSeconds(), t.rssKiB(), "--help"));
   }
 
+  /** The S3 floor, then Kassette's and Medusa's full backup and re-run, on one S3 server. */
+  private void s3Runs(String store, java.net.URI endpoint, Path rawCopy) throws Exception {
+    awsCopy(store, rawCopy, endpoint);
+    kassette(store, "s3://bench/kassette", FULL, "s1", endpoint.toString());
+    kassette(store, "s3://bench/kassette", RERUN, "s2", endpoint.toString());
+    if (PEERS) {
+      Path medusaS3 = medusa.s3Config(store.replaceAll("\\W", ""), endpoint, "bench", "medusa");
+      medusaRun(store, FULL, medusa.backup(medusaS3, "ms1"));
+      medusaRun(store, RERUN, medusa.backup(medusaS3, "ms2"));
+    }
+  }
+
   /** The S3 floor: the AWS CLI's recursive copy of the same snapshot to the same S3 server. */
-  private void awsCopy(Path rawCopy, java.net.URI endpoint) throws Exception {
+  private void awsCopy(String store, Path rawCopy, java.net.URI endpoint) throws Exception {
     List<String> cmd =
         List.of(
             awsBin.toString(),
@@ -310,7 +329,7 @@ public final class BackupBenchmark {
             rawCopy.toString(),
             "s3://bench/awscli/");
     BenchProcess.Timed t = process.timed(cmd, BenchProcess.s3Env());
-    add(AWS, "s3 (loopback)", FULL, t, () -> "floor");
+    add(AWS, store, FULL, t, () -> "floor");
   }
 
   private void medusaRun(String store, String run, List<String> cmd) throws Exception {
@@ -534,7 +553,7 @@ public final class BackupBenchmark {
   /** The targets, each met or not, from this run's rows. */
   private void targets() {
     System.out.println("\ntargets (this run):");
-    for (String store : List.of("file://", "s3 (loopback)")) {
+    for (String store : List.of("file://", S3PROXY, SEAWEEDFS)) {
       find(KASSETTE, store, FULL)
           .ifPresent(
               k -> {
@@ -578,8 +597,13 @@ public final class BackupBenchmark {
                                 1 + j.seconds - k.seconds,
                                 0,
                                 " s to spare")));
-    find(KASSETTE, "s3 (loopback)", RERUN)
-        .ifPresent(k -> target("unchanged re-run on S3 <= 2 s", 2 - k.seconds, 0, " s to spare"));
+    for (String store : List.of(S3PROXY, SEAWEEDFS)) {
+      find(KASSETTE, store, RERUN)
+          .ifPresent(
+              k ->
+                  target(
+                      "unchanged re-run on " + store + " <= 2 s", 2 - k.seconds, 0, " s to spare"));
+    }
     find(KASSETTE, "file://", RESTORE)
         .ifPresent(
             k ->

@@ -116,6 +116,11 @@ public record CqlSchema(HostPort endpoint, String user, String password, boolean
                         DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES,
                         java.util.List.copyOf(keyspaces))
                     .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false)
+                    // Each session here is short-lived, and closing it waited out Netty's default
+                    // 2 s quiet period on both event loop groups: 2 of the 3.3 s that reading one
+                    // keyspace's definition took (measured by hand), in every backup.
+                    .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+                    .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                     .build());
     if (user != null && !user.isEmpty()) {
       b.withAuthCredentials(user, password == null ? "" : password);

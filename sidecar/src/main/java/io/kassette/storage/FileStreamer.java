@@ -17,14 +17,22 @@ public final class FileStreamer {
     void write(ByteBuffer chunk) throws IOException;
   }
 
+  // One direct buffer per thread, read into and written from in place: a heap buffer per 1 MiB
+  // chunk was 82% of a file:// backup's allocation, and with the image's small serial heap it cost
+  // a collection every few chunks (198 in a 1 GiB backup, 2 s of pauses; JFR, make bench); a heap
+  // buffer is also copied once more on its way in and out of the kernel.
+  private static final ThreadLocal<ByteBuffer> SCRATCH =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(Checksums.CHUNK));
+
   private FileStreamer() {}
 
   public static UploadResult stream(UploadSource source, TransferControl control, Sink sink)
       throws IOException {
     CRC32C crc = new CRC32C();
     long size = 0;
+    ByteBuffer scratch = SCRATCH.get();
     try (UploadSource.Chunks chunks = source.open()) {
-      for (ByteBuffer chunk; (chunk = chunks.next()) != null; ) {
+      for (ByteBuffer chunk; (chunk = chunks.next(scratch)) != null; ) {
         int n = chunk.remaining();
         crc.update(chunk.duplicate());
         control.pass(n);

@@ -78,6 +78,15 @@ public interface UploadSource {
      * when the source yields other than {@link #length()} bytes (a file that changed).
      */
     ByteBuffer next() throws IOException;
+
+    /**
+     * The next bytes, read into {@code scratch} (cleared first) where the source can read in place,
+     * else in a buffer of their own; valid only until the next call; null at the end. For a caller
+     * that is done with each chunk before it asks for the next: no buffer per chunk.
+     */
+    default ByteBuffer next(ByteBuffer scratch) throws IOException {
+      return next();
+    }
   }
 
   /** A local file as it is now. */
@@ -107,11 +116,20 @@ public interface UploadSource {
 
           @Override
           public ByteBuffer next() throws IOException {
-            if (position >= length) {
-              return null;
-            }
-            ByteBuffer chunk =
-                ByteBuffer.allocate((int) Math.min(Checksums.CHUNK, length - position));
+            return position >= length
+                ? null
+                : fill(ByteBuffer.allocate((int) Math.min(Checksums.CHUNK, length - position)));
+          }
+
+          @Override
+          public ByteBuffer next(ByteBuffer scratch) throws IOException {
+            return position >= length
+                ? null
+                : fill(
+                    scratch.clear().limit((int) Math.min(scratch.capacity(), length - position)));
+          }
+
+          private ByteBuffer fill(ByteBuffer chunk) throws IOException {
             while (chunk.hasRemaining()) {
               if (channel.read(chunk, position + chunk.position()) < 0) {
                 throw new IOException(file + " shrank while being uploaded");

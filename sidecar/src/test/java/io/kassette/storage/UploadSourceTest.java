@@ -39,6 +39,33 @@ class UploadSourceTest {
     }
   }
 
+  /**
+   * The file and GCS stores read each chunk into one reused direct buffer (FileStreamer): a file
+   * fills that buffer in place, a dirty one included, and yields the same bytes; any other source
+   * keeps handing out buffers of its own.
+   */
+  @Test
+  void aFileReadIntoAReusedBufferYieldsTheSameBytes() throws IOException {
+    UploadSource file = UploadSource.of(Files.write(tmp.resolve("f"), bytes));
+    ByteBuffer scratch = ByteBuffer.allocateDirect(1 << 20);
+    scratch.put(new byte[1000]).limit(7); // left dirty by an earlier file
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (UploadSource.Chunks chunks = file.open()) {
+      for (ByteBuffer b; (b = chunks.next(scratch)) != null; ) {
+        assertThat(b).isSameAs(scratch);
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        out.write(a);
+      }
+    }
+    assertThat(out.toByteArray()).isEqualTo(bytes);
+    try (UploadSource.Chunks chunks = oddChunks(bytes, 700_001).open()) {
+      ByteBuffer own = chunks.next(scratch);
+      assertThat(own).isNotSameAs(scratch);
+      assertThat(own.remaining()).isEqualTo(700_001);
+    }
+  }
+
   @Test
   void anOffsetBeyondTheEndOfAShrunkSourceFails() {
     UploadSource shrunk = oddChunks(Arrays.copyOf(bytes, 1000), 300);

@@ -1,0 +1,118 @@
+package io.kassette.bench;
+
+import io.kassette.testkit.LocalS3Server;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second S3 server for the benchmark: SeaweedFS ({@code weed mini}: master, volume server, filer
+ * and S3 gateway in one Go process, Apache-2.0), built by bench/run.sh from the Go module proxy. It
+ * answers the question s3proxy alone cannot: whether a figure on S3 is the client's or the
+ * server's. It takes the loopback server's credentials so every tool's S3 settings carry over.
+ */
+final class SeaweedS3Server implements AutoCloseable {
+  private final Process process;
+  private final URI endpoint;
+  private final Path log;
+
+  private SeaweedS3Server(Process process, URI endpoint, Path log) {
+    this.process = process;
+    this.endpoint = endpoint;
+    this.log = log;
+  }
+
+  /**
+   * Starts {@code weed mini} on loopback ports with its data under {@code dir} and {@code bucket}.
+   */
+  static SeaweedS3Server start(Path weed, Path dir, String bucket) throws Exception {
+    Files.createDirectories(dir.resolve("data"));
+    Path config =
+        Files.writeString(
+            dir.resolve("s3.json"),
+            """
+            {"identities":[{"name":"bench","credentials":[{"accessKey":"%s","secretKey":"%s"}],
+              "actions":["Admin","Read","Write","List","Tagging"]}]}
+            """
+                .formatted(LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY));
+    int s3Port = freePort();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                weed.toString(),
+                "mini",
+                "-dir=" + dir.resolve("data"),
+                "-ip=127.0.0.1",
+                "-ip.bind=127.0.0.1",
+                "-master.telemetry=false",
+                "-admin.ui=false",
+                "-webdav=false",
+                "-s3.port.iceberg=0",
+                "-s3.port.lance=0",
+                "-s3.config=" + config,
+                "-bucket=" + bucket,
+                "-s3.port=" + s3Port,
+                "-s3.port.grpc=" + freePort()));
+    // Its other servers on free ports too, so a node or a second run beside it cannot collide
+    // (each gRPC port is named: its default, the HTTP port + 10000, may not exist).
+    for (String server : List.of("master", "volume", "filer")) {
+      cmd.add("-" + server + ".port=" + freePort());
+      cmd.add("-" + server + ".port.grpc=" + freePort());
+    }
+    Path log = dir.resolve("weed.log");
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    URI endpoint = URI.create("http://127.0.0.1:" + s3Port);
+    SeaweedS3Server server = new SeaweedS3Server(p, endpoint, log);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(log).contains("All enabled components are running")) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        server.close();
+        throw new IllegalStateException("SeaweedFS did not start; its log: " + log);
+      }
+      Thread.sleep(200);
+    }
+    while (!answers(s3Port)) {
+      Thread.sleep(100);
+    }
+    return server;
+  }
+
+  URI endpoint() {
+    return endpoint;
+  }
+
+  Path log() {
+    return log;
+  }
+
+  private static boolean answers(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}
