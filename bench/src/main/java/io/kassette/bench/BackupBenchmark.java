@@ -66,6 +66,15 @@ public final class BackupBenchmark {
   private final Path awsBin;
   private final Path weedBin;
   private final List<Row> rows = new ArrayList<>();
+
+  /**
+   * The CPU-seconds the S3 server in use has spent so far; null outside the S3 runs. Each S3 run's
+   * share is kept by {@link #add}, to show how much of the 2 cores client and server took.
+   */
+  private java.util.function.DoubleSupplier serverCpu;
+
+  private double lastServerCpu;
+  private final Map<Row, Double> serverCpuByRow = new java.util.LinkedHashMap<>();
   private CassandraNode node;
   private MedusaTool medusa;
   private double dataGiB;
@@ -145,15 +154,24 @@ public final class BackupBenchmark {
         restoreEsop("file://" + work.resolve("store-esop"), "e1");
       }
 
+      // s3proxy runs inside this JVM, which otherwise idles while a tool runs.
+      var os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      serverCpu = () -> os.getProcessCpuTime() / 1e9;
       s3Runs(S3PROXY, s3.endpoint(), rawCopy);
       encryption = List.of("--encryption-keys", keys.toString(), "--encryption-key-id", "bench");
       kassette(S3PROXY + ENCRYPTED, "s3://bench/encrypted", FULL, "x2", s3.endpoint().toString());
       encryption = List.of();
+      serverCpu = null;
       if (weedBin != null) {
         // The same runs against a second, unrelated S3 server: what both show is the client's.
         try (SeaweedS3Server weed =
             SeaweedS3Server.start(weedBin, work.resolve("seaweedfs"), "bench")) {
+          serverCpu = weed::cpuSeconds;
           s3Runs(SEAWEEDFS, weed.endpoint(), rawCopy);
+        } finally {
+          serverCpu = null;
         }
       }
       // esop 3.0.1 bundles AWS SDK 2.20.38 and sets no endpoint override: it only reaches AWS.
@@ -269,13 +287,21 @@ public final class BackupBenchmark {
     return target;
   }
 
+  /** A tool's run, with the S3 server's CPU time during it when an S3 server is in use. */
+  private BenchProcess.Timed timed(List<String> cmd, Map<String, String> env) throws Exception {
+    double before = serverCpu == null ? 0 : serverCpu.getAsDouble();
+    BenchProcess.Timed t = process.timed(cmd, env);
+    lastServerCpu = serverCpu == null ? 0 : serverCpu.getAsDouble() - before;
+    return t;
+  }
+
   /**
    * One run's row: its note when the process succeeded (computed only then: a restore's note counts
    * the rows), else the failure's last line.
    */
   private void add(
       String tool, String store, String run, BenchProcess.Timed t, Supplier<String> okNote) {
-    rows.add(
+    Row row =
         new Row(
             tool,
             store,
@@ -284,7 +310,12 @@ public final class BackupBenchmark {
             t.seconds(),
             t.cpuSeconds(),
             t.rssKiB(),
-            t.exit() == 0 ? okNote.get() : "FAILED: " + t.tail()));
+            t.exit() == 0 ? okNote.get() : "FAILED: " + t.tail());
+    rows.add(row);
+    if (serverCpu != null) {
+      serverCpuByRow.put(row, lastServerCpu);
+      lastServerCpu = 0;
+    }
   }
 
   /** A Kassette command on backup {@code name} of the benchmark's cluster at {@code location}. */
@@ -328,12 +359,12 @@ public final class BackupBenchmark {
             "--only-show-errors",
             rawCopy.toString(),
             "s3://bench/awscli/");
-    BenchProcess.Timed t = process.timed(cmd, BenchProcess.s3Env());
+    BenchProcess.Timed t = timed(cmd, BenchProcess.s3Env());
     add(AWS, store, FULL, t, () -> "floor");
   }
 
   private void medusaRun(String store, String run, List<String> cmd) throws Exception {
-    BenchProcess.Timed t = process.timed(cmd, Map.of());
+    BenchProcess.Timed t = timed(cmd, Map.of());
     add(MedusaTool.NAME, store, run, t, () -> "");
   }
 
@@ -359,7 +390,7 @@ public final class BackupBenchmark {
       cmd.addAll(List.of("--s3-endpoint", s3Endpoint));
     }
     cmd.addAll(encryption);
-    BenchProcess.Timed t = process.timed(cmd, BenchProcess.s3Env());
+    BenchProcess.Timed t = timed(cmd, BenchProcess.s3Env());
     add(KASSETTE, store, run, t, () -> "phases ms " + t.phases());
   }
 
@@ -547,6 +578,7 @@ public final class BackupBenchmark {
             + " cp --recursive for S3). Every tool is a separate process, one after the other, on"
             + " the same node; RSS is GNU time's maximum resident set size.");
     encryptionCosts();
+    s3Cpu();
     targets();
   }
 
@@ -637,6 +669,34 @@ public final class BackupBenchmark {
         value,
         unit,
         value >= atLeast ? "met" : "NOT MET");
+  }
+
+  /**
+   * Each S3 run's CPU, the tool's and the S3 server's: on 2 cores, a run whose two add up to about
+   * twice its wall time is bound by the CPU of this machine, not by either program's design.
+   */
+  private void s3Cpu() {
+    if (serverCpuByRow.isEmpty()) {
+      return;
+    }
+    System.out.println(
+        "\nCPU of each S3 run (client: the tool's processes; server: the S3 server's; busy: both"
+            + " over 2 cores x wall time):");
+    serverCpuByRow.forEach(
+        (r, server) -> {
+          if (r.ran()) {
+            System.out.printf(
+                Locale.ROOT,
+                "  %-14s %-22s %-17s wall %6.1f s  client %6.1f  server %6.1f CPU-s  busy %3.0f%%%n",
+                r.tool,
+                r.store,
+                r.run,
+                r.seconds,
+                r.cpuSeconds,
+                server,
+                100 * (r.cpuSeconds + server) / (2 * r.seconds));
+          }
+        });
   }
 
   private void encryptionCosts() {

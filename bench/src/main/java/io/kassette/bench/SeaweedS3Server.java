@@ -93,6 +93,21 @@ final class SeaweedS3Server implements AutoCloseable {
     return log;
   }
 
+  /** The CPU time (user + system) the server has used so far, from /proc. */
+  double cpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+      // the fields after the command name, which is in parentheses and may hold spaces
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+  private static final int CLOCK_TICKS = 100;
+
   private static boolean answers(int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 500);
