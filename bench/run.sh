@@ -34,12 +34,18 @@ if [ "${BENCH_SEAWEEDFS:-1}" != 0 ] && [ "${1:-}" != scale ] && [ ! -x "$WEED" ]
   src=$(GOFLAGS=-mod=mod go mod download -json "github.com/seaweedfs/seaweedfs@$SEAWEEDFS_VERSION" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
   tmp=$(mktemp -d)
-  cp -r "$src" "$tmp/src" && chmod -R u+w "$tmp/src"
+  trap 'rm -rf "$tmp"' EXIT
+  cp -r "$src" "$tmp/src"
+  chmod -R u+w "$tmp/src"
   mkdir -p "$(dirname "$WEED")"
-  (cd "$tmp/src" && GOFLAGS=-mod=mod go build -o "$WEED.tmp" ./weed) && mv "$WEED.tmp" "$WEED"
+  if (cd "$tmp/src" && GOFLAGS=-mod=mod go build -o "$WEED.tmp" ./weed); then
+    mv "$WEED.tmp" "$WEED"
+  else
+    echo "SeaweedFS did not build: its rows are left out" >&2
+  fi
   rm -rf "$tmp"
 fi
-[ "${BENCH_SEAWEEDFS:-1}" != 0 ] || WEED=
+[ "${BENCH_SEAWEEDFS:-1}" != 0 ] && [ -x "$WEED" ] || WEED=
 CP_FILE="$WORK/bench.classpath"
 mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
 if [ "${1:-}" = scale ]; then
@@ -51,4 +57,4 @@ fi
 exec java -Xmx2g -cp "bench/target/classes:$(cat "$CP_FILE")" \
   -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" \
   io.kassette.bench.BackupBenchmark "$WORK/run" "$PWD/sidecar/target/kassette-sidecar.jar" "$ESOP" \
-  "$CACHE/medusa-$MEDUSA_VERSION/bin/medusa" "$CACHE/awscli-$AWSCLI_VERSION/bin/aws" $WEED
+  "$CACHE/medusa-$MEDUSA_VERSION/bin/medusa" "$CACHE/awscli-$AWSCLI_VERSION/bin/aws" ${WEED:+"$WEED"}

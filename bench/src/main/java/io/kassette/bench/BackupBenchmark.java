@@ -96,6 +96,10 @@ public final class BackupBenchmark {
    * SeaweedFS's {@code weed} (optional: without it the second S3 server's rows are left out).
    */
   public static void main(String[] args) throws Exception {
+    if (args.length < 5 || args.length > 6) {
+      throw new IllegalArgumentException(
+          "arguments: work dir, Kassette jar, esop jar, medusa, aws [, weed]");
+    }
     Path[] paths = new Path[6];
     for (int i = 0; i < args.length; i++) {
       paths[i] = Path.of(args[i]).toAbsolutePath();
@@ -166,12 +170,20 @@ public final class BackupBenchmark {
       serverCpu = null;
       if (weedBin != null) {
         // The same runs against a second, unrelated S3 server: what both show is the client's.
-        try (SeaweedS3Server weed =
-            SeaweedS3Server.start(weedBin, work.resolve("seaweedfs"), "bench")) {
-          serverCpu = weed::cpuSeconds;
-          s3Runs(SEAWEEDFS, weed.endpoint(), rawCopy);
-        } finally {
-          serverCpu = null;
+        SeaweedS3Server weed = null;
+        try {
+          weed = SeaweedS3Server.start(weedBin, work.resolve("seaweedfs"), "bench");
+        } catch (IllegalStateException e) {
+          // the rest of the report still stands
+          rows.add(new Row(AWS, SEAWEEDFS, FULL, dataGiB, 0, 0, 0, "not run: " + e.getMessage()));
+        }
+        if (weed != null) {
+          try (SeaweedS3Server server = weed) {
+            serverCpu = server::cpuSeconds;
+            s3Runs(SEAWEEDFS, server.endpoint(), rawCopy);
+          } finally {
+            serverCpu = null;
+          }
         }
       }
       // esop 3.0.1 bundles AWS SDK 2.20.38 and sets no endpoint override: it only reaches AWS.
@@ -680,8 +692,9 @@ public final class BackupBenchmark {
       return;
     }
     System.out.println(
-        "\nCPU of each S3 run (client: the tool's processes; server: the S3 server's; busy: both"
-            + " over 2 cores x wall time):");
+        "\nCPU of each S3 run (client: the tool's processes; server: the S3 server's, for s3proxy"
+            + " the whole benchmark JVM it runs in; busy: both over 2 cores x wall time, the"
+            + " Cassandra node's own CPU left out):");
     serverCpuByRow.forEach(
         (r, server) -> {
           if (r.ran()) {

@@ -41,7 +41,7 @@ import java.util.zip.GZIPOutputStream;
 public final class ScaleBenchmark {
   private static final String KS = "scale";
   private static final String CLUSTER = "scale";
-  private static final String S3_STORE = "s3 (loopback)";
+  private static final String S3_STORE = "s3 (s3proxy)";
 
   record Row(
       String figure, String store, double seconds, double cpuSeconds, long rssKiB, String note) {

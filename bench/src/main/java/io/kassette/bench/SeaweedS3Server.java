@@ -42,7 +42,8 @@ final class SeaweedS3Server implements AutoCloseable {
               "actions":["Admin","Read","Write","List","Tagging"]}]}
             """
                 .formatted(LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY));
-    int s3Port = freePort();
+    int[] ports = freePorts(9);
+    int s3Port = ports[0];
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -59,30 +60,35 @@ final class SeaweedS3Server implements AutoCloseable {
                 "-s3.config=" + config,
                 "-bucket=" + bucket,
                 "-s3.port=" + s3Port,
-                "-s3.port.grpc=" + freePort()));
+                "-s3.port.grpc=" + ports[1]));
     // Its other servers on free ports too, so a node or a second run beside it cannot collide
     // (each gRPC port is named: its default, the HTTP port + 10000, may not exist).
-    for (String server : List.of("master", "volume", "filer")) {
-      cmd.add("-" + server + ".port=" + freePort());
-      cmd.add("-" + server + ".port.grpc=" + freePort());
+    List<String> servers = List.of("master", "volume", "filer");
+    for (int i = 0; i < servers.size(); i++) {
+      cmd.add("-" + servers.get(i) + ".port=" + ports[2 + 2 * i]);
+      cmd.add("-" + servers.get(i) + ".port.grpc=" + ports[3 + 2 * i]);
     }
     Path log = dir.resolve("weed.log");
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     URI endpoint = URI.create("http://127.0.0.1:" + s3Port);
     SeaweedS3Server server = new SeaweedS3Server(p, endpoint, log);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.readString(log).contains("All enabled components are running")) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        server.close();
-        throw new IllegalStateException("SeaweedFS did not start; its log: " + log);
+    Thread stopAtExit = new Thread(p::destroy, "stop-seaweedfs");
+    Runtime.getRuntime().addShutdownHook(stopAtExit); // a benchmark stopped with Ctrl-C
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(log).contains("All enabled components are running")
+          || !answers(s3Port)) {
+        if (!p.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException("SeaweedFS did not start; its log: " + log);
+        }
+        Thread.sleep(200);
       }
-      Thread.sleep(200);
+      return server;
+    } catch (Exception | Error e) {
+      server.close();
+      throw e;
     }
-    while (!answers(s3Port)) {
-      Thread.sleep(100);
-    }
-    return server;
   }
 
   URI endpoint() {
@@ -93,7 +99,7 @@ final class SeaweedS3Server implements AutoCloseable {
     return log;
   }
 
-  /** The CPU time (user + system) the server has used so far, from /proc. */
+  /** The CPU time (user + system) the server has used so far, from /proc; NaN once it is gone. */
   double cpuSeconds() {
     try {
       String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
@@ -101,7 +107,7 @@ final class SeaweedS3Server implements AutoCloseable {
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
     } catch (IOException | RuntimeException e) {
-      return 0;
+      return Double.NaN;
     }
   }
 
@@ -117,9 +123,22 @@ final class SeaweedS3Server implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /** {@code n} distinct free ports: every socket is held until all are chosen. */
+  private static int[] freePorts(int n) throws IOException {
+    ServerSocket[] sockets = new ServerSocket[n];
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        sockets[i] = new ServerSocket(0);
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : sockets) {
+        if (s != null) {
+          s.close();
+        }
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package io.kassette.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.zip.CRC32C;
 
 /**
@@ -17,12 +18,15 @@ public final class FileStreamer {
     void write(ByteBuffer chunk) throws IOException;
   }
 
-  // One direct buffer per thread, read into and written from in place: a heap buffer per 1 MiB
-  // chunk was 82% of a file:// backup's allocation, and with the image's small serial heap it cost
-  // a collection every few chunks (198 in a 1 GiB backup, 2 s of pauses; JFR, make bench); a heap
-  // buffer is also copied once more on its way in and out of the kernel.
-  private static final ThreadLocal<ByteBuffer> SCRATCH =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(Checksums.CHUNK));
+  // Direct buffers read into and written from in place, one per upload in flight, kept for the
+  // next: a heap buffer per 1 MiB chunk was 82% of a file:// backup's allocation, and with the
+  // image's small serial heap it cost a collection every few chunks (198 in a 1 GiB backup, 2 s of
+  // pauses; JFR, make bench); a heap buffer is also copied once more on its way in and out of the
+  // kernel. Pooled rather than per thread: the agent's upload threads live for one backup, and
+  // their buffers would be freed only when the collector ran.
+  private static final int MAX_POOLED = 16;
+
+  private static final ConcurrentLinkedDeque<ByteBuffer> BUFFERS = new ConcurrentLinkedDeque<>();
 
   private FileStreamer() {}
 
@@ -30,7 +34,8 @@ public final class FileStreamer {
       throws IOException {
     CRC32C crc = new CRC32C();
     long size = 0;
-    ByteBuffer scratch = SCRATCH.get();
+    ByteBuffer polled = BUFFERS.poll();
+    ByteBuffer scratch = polled != null ? polled : ByteBuffer.allocateDirect(Checksums.CHUNK);
     try (UploadSource.Chunks chunks = source.open()) {
       for (ByteBuffer chunk; (chunk = chunks.next(scratch)) != null; ) {
         int n = chunk.remaining();
@@ -38,6 +43,10 @@ public final class FileStreamer {
         control.pass(n);
         sink.write(chunk);
         size += n;
+      }
+    } finally {
+      if (BUFFERS.size() < MAX_POOLED) {
+        BUFFERS.push(scratch);
       }
     }
     return new UploadResult(size, Checksums.hex(crc));

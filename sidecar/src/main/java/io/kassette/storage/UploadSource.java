@@ -82,7 +82,8 @@ public interface UploadSource {
     /**
      * The next bytes, read into {@code scratch} (cleared first) where the source can read in place,
      * else in a buffer of their own; valid only until the next call; null at the end. For a caller
-     * that is done with each chunk before it asks for the next: no buffer per chunk.
+     * that is done with each chunk before it asks for the next (a caller that hands chunks on, as
+     * the S3 and Azure stores do, uses {@link #next()}); a source never keeps {@code scratch}.
      */
     default ByteBuffer next(ByteBuffer scratch) throws IOException {
       return next();
@@ -126,7 +127,13 @@ public interface UploadSource {
             return position >= length
                 ? null
                 : fill(
-                    scratch.clear().limit((int) Math.min(scratch.capacity(), length - position)));
+                    scratch
+                        .clear()
+                        .limit(
+                            (int)
+                                Math.min(
+                                    Math.min(Checksums.CHUNK, scratch.capacity()),
+                                    length - position)));
           }
 
           private ByteBuffer fill(ByteBuffer chunk) throws IOException {

@@ -83,6 +83,41 @@ abstract class ObjectStoreContract {
     }
   }
 
+  /**
+   * Uploads at once, as a backup runs them, each store exactly their own file's bytes: the file and
+   * GCS stores read every chunk into a buffer taken from a shared pool and given back after.
+   */
+  @Test
+  void uploadsAtOnceEachStoreTheirOwnBytes() throws Exception {
+    int files = 8;
+    List<Path> paths = new ArrayList<>();
+    for (int i = 0; i < files; i++) {
+      byte[] bytes = new byte[(2 << 20) + 1000 * i + 7];
+      new Random(i).nextBytes(bytes);
+      paths.add(Files.write(tmp.resolve("f" + i + "-Data.db"), bytes));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(files);
+    try {
+      for (int round = 0; round < 2; round++) { // the second round reuses the pooled buffers
+        List<Future<UploadResult>> uploads = new ArrayList<>();
+        for (int i = 0; i < files; i++) {
+          Path file = paths.get(i);
+          String key = "at-once/" + round + "/" + i;
+          uploads.add(pool.submit(() -> store.upload(key, file, TransferControl.NONE)));
+        }
+        for (int i = 0; i < files; i++) {
+          UploadResult result = uploads.get(i).get();
+          assertThat(result.crc32c()).isEqualTo(Checksums.crc32c(paths.get(i)));
+          try (InputStream in = store.open("at-once/" + round + "/" + i)) {
+            assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(paths.get(i)));
+          }
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void emptyFileUploads() throws Exception {
     Path file = Files.createFile(tmp.resolve("empty.db"));
