@@ -12,7 +12,7 @@ build:
 test:
 	$(MVN) install
 
-## bench: Kassette vs cassandra-medusa 0.31.0, esop 3.0.1 and the copy floors (cp -r, aws s3 cp) on a real node with >= 2 GiB of SSTables (BENCH_GIB to change; docs/performance.md)
+## bench: Kassette vs cassandra-medusa 0.31.0, esop 3.0.1 and the copy floors (cp -r, aws s3 cp) on a real node with >= 2 GiB of SSTables, S3 on s3proxy and on SeaweedFS (built once with Go; BENCH_SEAWEEDFS=0 skips it) (BENCH_GIB to change; docs/performance.md)
 bench: build
 	bash bench/run.sh
 
