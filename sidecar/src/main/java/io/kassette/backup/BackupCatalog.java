@@ -42,54 +42,65 @@ public final class BackupCatalog {
 
   /** Backups, newest first; incomplete ones only when asked; unreadable ones always. */
   public List<Listing> list(boolean includeIncomplete) throws IOException {
-    List<Listing> result = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (String name : store.listChildren(layout.backupsPrefix())) {
       try {
         BucketLayout.requireName("name", name);
+        names.add(name);
       } catch (IllegalArgumentException e) {
-        continue; // not ours
+        // not ours
       }
-      try {
-        ClusterManifest m = clusterManifest(name);
-        if (m != null) {
-          result.add(
-              new Listing(
-                  name,
-                  true,
-                  m.mode(),
-                  m.startedAt(),
-                  m.completedAt(),
-                  m.nodes().size(),
-                  m.files(),
-                  m.bytes(),
-                  null));
-        } else if (includeIncomplete) {
-          List<NodeManifest> nodes = nodeManifests(name);
-          Instant started =
-              nodes.stream()
-                  .map(NodeManifest::startedAt)
-                  .min(Comparator.naturalOrder())
-                  .orElse(null);
-          result.add(
-              new Listing(
-                  name,
-                  false,
-                  nodes.isEmpty() ? null : nodes.get(0).mode(),
-                  started,
-                  null,
-                  nodes.size(),
-                  nodes.stream().mapToLong(n -> n.totals().files()).sum(),
-                  nodes.stream().mapToLong(n -> n.totals().bytes()).sum(),
-                  null));
-        }
-      } catch (InvalidManifestException e) {
-        result.add(new Listing(name, false, null, null, null, 0, 0, 0, e.getMessage()));
+    }
+    // A manifest read is a round trip: 1,002 of them one after another took 4.4-5.8 s on the
+    // loopback S3 server (make bench-scale), and would take far longer against a remote bucket.
+    List<Listing> result = new ArrayList<>();
+    for (Listing l :
+        ParallelReads.map("kassette-list", names, n -> listing(n, includeIncomplete))) {
+      if (l != null) {
+        result.add(l);
       }
     }
     result.sort(
         Comparator.comparing((Listing l) -> l.startedAt() == null ? Instant.EPOCH : l.startedAt())
             .reversed());
     return result;
+  }
+
+  /** One backup as listed, or null for an incomplete one when those are left out. */
+  private Listing listing(String name, boolean includeIncomplete) throws IOException {
+    try {
+      ClusterManifest m = clusterManifest(name);
+      if (m != null) {
+        return new Listing(
+            name,
+            true,
+            m.mode(),
+            m.startedAt(),
+            m.completedAt(),
+            m.nodes().size(),
+            m.files(),
+            m.bytes(),
+            null);
+      }
+      if (!includeIncomplete) {
+        return null;
+      }
+      List<NodeManifest> nodes = nodeManifests(name);
+      Instant started =
+          nodes.stream().map(NodeManifest::startedAt).min(Comparator.naturalOrder()).orElse(null);
+      return new Listing(
+          name,
+          false,
+          nodes.isEmpty() ? null : nodes.get(0).mode(),
+          started,
+          null,
+          nodes.size(),
+          nodes.stream().mapToLong(n -> n.totals().files()).sum(),
+          nodes.stream().mapToLong(n -> n.totals().bytes()).sum(),
+          null);
+    } catch (InvalidManifestException e) {
+      return new Listing(name, false, null, null, null, 0, 0, 0, e.getMessage());
+    }
   }
 
   /** The cluster manifest, or null when the backup is not committed; checked by the gate. */

@@ -2,19 +2,12 @@ package io.kassette.backup;
 
 import io.kassette.storage.ObjectInfo;
 import io.kassette.storage.ObjectStore;
-import io.kassette.storage.WorkerPool;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * What a node's pool (or a backup's own data) holds for some tables, listed table by table with
@@ -24,8 +17,6 @@ import java.util.concurrent.Future;
  * listed table by table, 8 at a time (docs/performance.md).
  */
 final class TableListing {
-  private static final int MAX_PARALLEL = 8;
-
   private TableListing() {}
 
   /**
@@ -52,38 +43,12 @@ final class TableListing {
   /** Every object's size by key under {@code prefixes}, listed up to 8 at a time. */
   static Map<String, Long> sizes(ObjectStore store, Collection<String> prefixes)
       throws IOException {
-    Set<String> distinct = new LinkedHashSet<>(prefixes);
     Map<String, Long> sizes = new HashMap<>();
-    if (distinct.size() <= 1) {
-      for (String prefix : distinct) {
-        store.list(prefix).forEach(o -> sizes.put(o.key(), o.size()));
-      }
-      return sizes;
+    for (List<ObjectInfo> listing :
+        ParallelReads.map(
+            "kassette-list", List.copyOf(new LinkedHashSet<>(prefixes)), store::list)) {
+      listing.forEach(o -> sizes.put(o.key(), o.size()));
     }
-    ExecutorService workers =
-        WorkerPool.fixed("kassette-list", Math.min(MAX_PARALLEL, distinct.size()));
-    try {
-      List<Future<List<ObjectInfo>>> listings = new ArrayList<>();
-      for (String prefix : distinct) {
-        listings.add(workers.submit(() -> store.list(prefix)));
-      }
-      for (Future<List<ObjectInfo>> listing : listings) {
-        listing.get().forEach(o -> sizes.put(o.key(), o.size()));
-      }
-      return sizes;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("listing interrupted");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IOException(e.getCause());
-    } finally {
-      WorkerPool.stop(workers);
-    }
+    return sizes;
   }
 }

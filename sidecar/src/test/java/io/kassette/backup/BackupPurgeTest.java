@@ -218,6 +218,35 @@ class BackupPurgeTest {
     age(0);
   }
 
+  /**
+   * The catalog reads many backups' manifests at once: the listing is still newest first, with
+   * every backup once, a damaged one named with its defect, and incomplete ones only when asked.
+   */
+  @Test
+  void manyBackupsAreListedNewestFirstWithTheDamagedOneAndTheIncompleteOnesOnRequest()
+      throws IOException {
+    for (int i = 0; i < 40; i++) {
+      backup(String.format("n%02d", i), 100 - i, i % 10 != 3, "A");
+    }
+    store.put(layout.clusterManifest("n20"), "{not json".getBytes(StandardCharsets.UTF_8));
+
+    List<BackupCatalog.Listing> all = new BackupCatalog(store, CLUSTER).list(true);
+    assertThat(all).hasSize(40);
+    assertThat(all.stream().filter(l -> l.defect() != null))
+        .extracting(BackupCatalog.Listing::name)
+        .containsExactly("n20");
+    assertThat(all.stream().filter(l -> l.startedAt() != null))
+        .extracting(BackupCatalog.Listing::name)
+        .as("newest first")
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    List<BackupCatalog.Listing> complete = new BackupCatalog(store, CLUSTER).list(false);
+    assertThat(complete)
+        .extracting(BackupCatalog.Listing::name)
+        .hasSize(36)
+        .contains("n20")
+        .doesNotContain("n03", "n13", "n23", "n33");
+  }
+
   @Test
   void keepsTheTwoNewestCompleteBackupsAndExactlyTheirObjects() throws IOException {
     fiveBackupsAFailedOneAndOneRunning();
