@@ -53,11 +53,15 @@ public final class BackupCatalog {
     }
     // A manifest read is a round trip: 1,002 of them one after another took 4.4-5.8 s on the
     // loopback S3 server (make bench-scale), and would take far longer against a remote bucket.
+    // Only the small cluster manifests are read 8 at a time; the node manifests of incomplete
+    // backups (each up to the gate's limit) are read one at a time, never held together.
+    List<Listing> committed = ParallelReads.map("kassette-list", names, this::committedListing);
     List<Listing> result = new ArrayList<>();
-    for (Listing l :
-        ParallelReads.map("kassette-list", names, n -> listing(n, includeIncomplete))) {
-      if (l != null) {
-        result.add(l);
+    for (int i = 0; i < names.size(); i++) {
+      if (committed.get(i) != null) {
+        result.add(committed.get(i));
+      } else if (includeIncomplete) {
+        result.add(incompleteListing(names.get(i)));
       }
     }
     result.sort(
@@ -66,38 +70,48 @@ public final class BackupCatalog {
     return result;
   }
 
-  /** One backup as listed, or null for an incomplete one when those are left out. */
-  private Listing listing(String name, boolean includeIncomplete) throws IOException {
+  /**
+   * A committed backup as listed, one whose manifest the gate refuses with its defect, else null.
+   */
+  private Listing committedListing(String name) throws IOException {
     try {
       ClusterManifest m = clusterManifest(name);
-      if (m != null) {
-        return new Listing(
-            name,
-            true,
-            m.mode(),
-            m.startedAt(),
-            m.completedAt(),
-            m.nodes().size(),
-            m.files(),
-            m.bytes(),
-            null);
+      return m == null
+          ? null
+          : new Listing(
+              name,
+              true,
+              m.mode(),
+              m.startedAt(),
+              m.completedAt(),
+              m.nodes().size(),
+              m.files(),
+              m.bytes(),
+              null);
+    } catch (InvalidManifestException e) {
+      return new Listing(name, false, null, null, null, 0, 0, 0, e.getMessage());
+    }
+  }
+
+  /** A backup without a commit marker, from its node manifests, read one at a time. */
+  private Listing incompleteListing(String name) throws IOException {
+    try {
+      Instant started = null;
+      String mode = null;
+      int nodes = 0;
+      long files = 0;
+      long bytes = 0;
+      for (String host : manifestHosts(name)) {
+        NodeManifest n = nodeManifest(name, host);
+        if (started == null || (n.startedAt() != null && n.startedAt().isBefore(started))) {
+          started = n.startedAt();
+        }
+        mode = mode == null ? n.mode() : mode;
+        nodes++;
+        files += n.totals().files();
+        bytes += n.totals().bytes();
       }
-      if (!includeIncomplete) {
-        return null;
-      }
-      List<NodeManifest> nodes = nodeManifests(name);
-      Instant started =
-          nodes.stream().map(NodeManifest::startedAt).min(Comparator.naturalOrder()).orElse(null);
-      return new Listing(
-          name,
-          false,
-          nodes.isEmpty() ? null : nodes.get(0).mode(),
-          started,
-          null,
-          nodes.size(),
-          nodes.stream().mapToLong(n -> n.totals().files()).sum(),
-          nodes.stream().mapToLong(n -> n.totals().bytes()).sum(),
-          null);
+      return new Listing(name, false, mode, started, null, nodes, files, bytes, null);
     } catch (InvalidManifestException e) {
       return new Listing(name, false, null, null, null, 0, 0, 0, e.getMessage());
     }

@@ -247,6 +247,28 @@ class BackupPurgeTest {
         .doesNotContain("n03", "n13", "n23", "n33");
   }
 
+  /** A read that fails for another reason than a damaged manifest fails the listing, named. */
+  @Test
+  void aManifestThatCannotBeReadFailsTheListing() throws IOException {
+    for (int i = 0; i < 12; i++) {
+      backup(String.format("n%02d", i), 100 - i, true, "A");
+    }
+    String unreadable = layout.clusterManifest("n07");
+    ObjectStore failing =
+        new io.kassette.storage.ForwardingStore(store) {
+          @Override
+          public java.io.InputStream open(String key) throws IOException {
+            if (key.equals(unreadable)) {
+              throw new IOException("connection reset reading " + key);
+            }
+            return super.open(key);
+          }
+        };
+    assertThatThrownBy(() -> new BackupCatalog(failing, CLUSTER).list(true))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("connection reset reading " + unreadable);
+  }
+
   @Test
   void keepsTheTwoNewestCompleteBackupsAndExactlyTheirObjects() throws IOException {
     fiveBackupsAFailedOneAndOneRunning();
