@@ -29,7 +29,11 @@ import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -177,8 +181,17 @@ final class S3Store implements ObjectStore {
     if (options.s3Region() != null && !options.s3Region().isBlank()) {
       return Region.of(options.s3Region());
     }
+    // With an endpoint (an S3-compatible store) only the environment, system properties and the
+    // profile file are asked: the default chain ends with the EC2 instance metadata service, a
+    // probe that cost 0.8 s per store opened off EC2 (every CLI run, every agent operation) and
+    // longer where that address is not answered.
+    AwsRegionProvider chain =
+        options.s3Endpoint() != null
+            ? new AwsRegionProviderChain(
+                new SystemSettingsRegionProvider(), new AwsProfileRegionProvider())
+            : DefaultAwsRegionProviderChain.builder().build();
     try {
-      return DefaultAwsRegionProviderChain.builder().build().getRegion();
+      return chain.getRegion();
     } catch (SdkClientException e) {
       // S3-compatible stores rarely care; AWS itself redirects a wrong region with a clear error.
       return Region.US_EAST_1;
