@@ -38,7 +38,10 @@ final class LocationOptions {
   @Option(
       names = "--s3-region",
       paramLabel = "REGION",
-      description = "S3 region (default: the AWS chain, else us-east-1).")
+      description =
+          "S3 region (default: AWS_REGION, the AWS profile, else us-east-1; without"
+              + " --s3-endpoint also EC2 instance metadata). Set it for an --s3-endpoint that is"
+              + " AWS itself (a VPC endpoint).")
   String s3Region;
 
   @Option(

@@ -9,7 +9,10 @@ import java.util.Map;
  * #toString()}. Unset fields fall back to each SDK's default chain (environment, profile, IRSA web
  * identity, GKE Workload Identity, instance metadata).
  *
- * @param s3Region region; defaults to the SDK chain, or us-east-1 with an endpoint override
+ * @param s3Region region. Unset with an endpoint: aws.region / AWS_REGION, then the profile's
+ *     region, then us-east-1 (never the instance metadata service; an endpoint that is AWS itself,
+ *     such as a VPC endpoint, needs it set). Unset without one: the SDK's default chain, then
+ *     us-east-1
  * @param s3Endpoint endpoint override for S3-compatible stores (MinIO, Ceph); null for AWS
  * @param s3PathStyle path-style addressing, needed by most S3-compatible stores
  * @param s3AccessKeyId explicit access key id, or null for the default credentials chain

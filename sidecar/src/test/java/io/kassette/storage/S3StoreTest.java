@@ -59,20 +59,38 @@ class S3StoreTest extends ObjectStoreContract {
           exchange.close();
         });
     imds.start();
+    // A region or a disabled metadata service in this machine's environment would let the test
+    // pass without showing anything.
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        System.getenv("AWS_REGION") == null && System.getenv("AWS_EC2_METADATA_DISABLED") == null);
     java.util.Map<String, String> saved = new java.util.HashMap<>();
-    for (String p : java.util.List.of("aws.ec2MetadataServiceEndpoint", "aws.configFile")) {
+    for (String p :
+        java.util.List.of(
+            "aws.ec2MetadataServiceEndpoint",
+            "aws.configFile",
+            "aws.sharedCredentialsFile",
+            "aws.region",
+            "aws.profile",
+            "aws.disableEc2Metadata")) {
       saved.put(p, System.getProperty(p));
+      System.clearProperty(p);
     }
     System.setProperty(
         "aws.ec2MetadataServiceEndpoint", "http://127.0.0.1:" + imds.getAddress().getPort());
     System.setProperty("aws.configFile", tmp.resolve("no-aws-config").toString());
-    try (ObjectStore store =
-        ObjectStores.open(
-            StorageLocation.parse("s3://contract/no-region-" + UUID.randomUUID()),
-            StorageOptions.defaults()
-                .withS3(server.endpoint(), LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY))) {
-      store.put("probe", new byte[] {1});
-      assertThat(store.get("probe")).containsExactly(1);
+    System.setProperty("aws.sharedCredentialsFile", tmp.resolve("no-aws-credentials").toString());
+    try {
+      // the control: with these settings the SDK's default chain does ask it
+      try {
+        software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain.builder()
+            .build()
+            .getRegion();
+      } catch (software.amazon.awssdk.core.exception.SdkClientException expected) {
+        // no region from a server that answers 404
+      }
+      assertThat(asked.get()).as("the default chain asks the metadata service").isPositive();
+      asked.set(0);
+      opensWithoutAsking(asked);
     } finally {
       imds.stop(0);
       saved.forEach(
@@ -83,6 +101,18 @@ class S3StoreTest extends ObjectStoreContract {
               System.setProperty(p, v);
             }
           });
+    }
+  }
+
+  private void opensWithoutAsking(java.util.concurrent.atomic.AtomicInteger asked)
+      throws Exception {
+    try (ObjectStore store =
+        ObjectStores.open(
+            StorageLocation.parse("s3://contract/no-region-" + UUID.randomUUID()),
+            StorageOptions.defaults()
+                .withS3(server.endpoint(), LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY))) {
+      store.put("probe", new byte[] {1});
+      assertThat(store.get("probe")).containsExactly(1);
     }
     assertThat(asked.get()).as("requests to the instance metadata service").isZero();
   }
