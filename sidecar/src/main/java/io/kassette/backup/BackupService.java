@@ -591,16 +591,16 @@ public final class BackupService {
         });
   }
 
-  /** The result of {@code task}, its IOException rethrown as it was. */
+  /**
+   * The result of {@code task}, its IOException rethrown as it was ({@code get} already unwraps the
+   * CompletionException that {@link #onOwnThread} wraps it in).
+   */
   private static <T> T await(CompletableFuture<T> task, String what)
       throws IOException, InterruptedException {
     try {
       return task.get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof CompletionException c && c.getCause() instanceof IOException io) {
         throw io;
       }
       if (e.getCause() instanceof Error error) {
