@@ -26,6 +26,13 @@ final class ScriptedCluster implements SidecarConnector {
   /** Requests refused as "a different request under this name": must stay empty. */
   final List<String> nameTaken = new CopyOnWriteArrayList<>();
 
+  /**
+   * The cluster manifests in the bucket, by location and backup: the owner that wrote each. Like
+   * the real sidecar's, a commit finding its own manifest there returns it without writing again
+   * (an operator that died between the commit and its status patch sends the commit twice).
+   */
+  final Map<String, String> committed = new ConcurrentHashMap<>();
+
   /** The owner of every backup request sent. */
   final List<String> owners = new CopyOnWriteArrayList<>();
 

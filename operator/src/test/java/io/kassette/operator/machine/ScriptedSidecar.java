@@ -68,7 +68,10 @@ final class ScriptedSidecar implements SidecarClient {
   volatile String validateRefusal;
 
   final AtomicInteger commitFailures = new AtomicInteger();
+
+  /** The cluster manifests this sidecar wrote (a repeated commit writes nothing). */
   final List<CommitRequest> commits = new CopyOnWriteArrayList<>();
+
   final Map<String, Op> ops = new ConcurrentHashMap<>();
 
   /** One scripted operation. */
@@ -364,7 +367,15 @@ final class ScriptedSidecar implements SidecarClient {
       throw new SidecarException(
           502, new ApiError(502, "storage: scripted", "location", null), "→ 502 scripted", null);
     }
-    commits.add(request);
+    String existing =
+        cluster.committed.putIfAbsent(request.location() + "|" + backup, request.owner());
+    if (existing != null && !existing.equals(request.owner())) {
+      cluster.nameTaken.add(address + " commit " + backup);
+      throw conflict(ApiError.NAME_TAKEN, "committed by " + existing + "; not overwritten", null);
+    }
+    if (existing == null) {
+      commits.add(request);
+    }
     return new CommitResult(backup, request.hostIds(), 10, 10L << 20);
   }
 
