@@ -16,7 +16,7 @@ test:
 bench: build
 	bash bench/run.sh
 
-## bench-scale: scale figures on a real node: 20,000+ SSTable files (backup, re-run, verify, one-table restore), 1,000+ backups (list, purge), one 8 GiB SSTable killed and resumed on S3 (SCALE_TABLES, SCALE_FLUSHES, SCALE_BACKUPS, SCALE_BIG_GIB); then the operator with 100 scripted pods on the real API server
+## bench-scale: scale figures on a real node: 20,000+ SSTable files (backup, re-run, verify, one-table restore), 1,000+ backups (list, purge), one 8 GiB SSTable killed and resumed on S3, one of 256 MiB on GCS (SCALE_TABLES, SCALE_FLUSHES, SCALE_BACKUPS, SCALE_BIG_GIB, SCALE_GCS_MIB); then the operator with 100 scripted pods on the real API server
 bench-scale: build
 	bash bench/run.sh scale
 	$(MVN) -q -pl operator test-compile surefire:test -Dtest=OperatorScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false

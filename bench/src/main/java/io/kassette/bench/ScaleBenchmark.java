@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kassette.testkit.CassandraNode;
 import io.kassette.testkit.CqlSessions;
+import io.kassette.testkit.GcsEmulator;
 import io.kassette.testkit.LocalS3Server;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,9 +27,10 @@ import java.util.zip.GZIPOutputStream;
  * The scale figures of {@code make bench-scale}, each a Kassette process timed for wall time, CPU
  * and peak RSS on one real Cassandra node: a node with 20,000+ SSTable files (many tables, many
  * flushes, compaction off) backed up, re-run unchanged, verified and restored one table at a time;
- * a bucket holding 1,000+ backups of that node, listed and purged; and one SSTable of 8 GiB, backed
- * up to file:// and to S3, where the process is killed half way and the next backup resumes the
- * multipart upload it left.
+ * a bucket holding 1,000+ backups of that node, listed and purged; one SSTable of 8 GiB, backed up
+ * to file:// and to S3, where the process is killed half way and the next backup resumes the
+ * multipart upload it left; and the same kill on GCS, whose next backup continues the resumable
+ * session the killed one recorded (on a 256 MiB SSTable: see {@link #gcsSession}).
  *
  * <p>The 1,000 backups are written by this benchmark, not by 1,000 runs (some 35 minutes of
  * backups): each is the real first backup's manifests with its name and times changed, so every one
@@ -36,12 +38,14 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>Arguments: work dir, Kassette jar, the AWS CLI's executable (to put the synthesized manifests
  * into the S3 server). Environment: SCALE_TABLES (100), SCALE_FLUSHES (26), SCALE_BACKUPS (1000),
- * SCALE_BIG_GIB (8; 0 leaves the single large SSTable out).
+ * SCALE_BIG_GIB (8; 0 leaves the single large SSTable out), SCALE_GCS_MIB (256; 0 leaves the GCS
+ * kill out).
  */
 public final class ScaleBenchmark {
   private static final String KS = "scale";
   private static final String CLUSTER = "scale";
   private static final String S3_STORE = "s3 (s3proxy)";
+  private static final String GCS_STORE = "gcs (emulator)";
 
   record Row(
       String figure, String store, double seconds, double cpuSeconds, long rssKiB, String note) {
@@ -56,6 +60,7 @@ public final class ScaleBenchmark {
   private final int tables = intEnv("SCALE_TABLES", 100);
   private final int flushes = intEnv("SCALE_FLUSHES", 26);
   private final int backups = intEnv("SCALE_BACKUPS", 1000);
+  private final int gcsMiB = intEnv("SCALE_GCS_MIB", 256);
   private final double bigGiB =
       Double.parseDouble(System.getenv().getOrDefault("SCALE_BIG_GIB", "8"));
   private final List<Row> rows = new ArrayList<>();
@@ -122,6 +127,13 @@ public final class ScaleBenchmark {
           rows.add(new Row("SSTable of " + bigGiB + " GiB", "", 0, 0, 0, "FAILED: " + e));
         }
       }
+      if (gcsMiB > 0) {
+        try {
+          gcsSession();
+        } catch (Exception e) {
+          rows.add(new Row("SSTable of " + gcsMiB + " MiB", GCS_STORE, 0, 0, 0, "FAILED: " + e));
+        }
+      }
     } finally {
       node.stop();
     }
@@ -136,47 +148,12 @@ public final class ScaleBenchmark {
    */
   private void bigSSTable(String file, String s3Location, String endpoint) throws Exception {
     String ks = "scale_big";
-    long t0 = System.nanoTime();
-    try (CqlSession cql = CqlSessions.open(node)) {
-      cql.execute(
-          "CREATE KEYSPACE "
-              + ks
-              + " WITH replication = {'class':'SimpleStrategy','replication_factor':1}"
-              + " AND durable_writes = false");
-      cql.execute(
-          "CREATE TABLE "
-              + ks
-              + ".big (id bigint PRIMARY KEY, v blob) WITH compaction ="
-              + " {'class':'SizeTieredCompactionStrategy','enabled':'false'}"
-              + " AND compression = {'enabled':'false'}");
-      PreparedStatement insert = cql.prepare("INSERT INTO " + ks + ".big (id, v) VALUES (?, ?)");
-      long rowCount = (long) (bigGiB * (1L << 30) / (64 << 10)) + 1;
-      java.util.Random random = new java.util.Random(8);
-      java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
-      for (long i = 0; i < rowCount; i++) {
-        byte[] value = new byte[64 << 10];
-        random.nextBytes(value);
-        inFlight.acquire();
-        cql.executeAsync(insert.bind(i, java.nio.ByteBuffer.wrap(value)))
-            .whenComplete((r, e) -> inFlight.release());
-      }
-      inFlight.acquire(32);
-    }
-    node.flush(ks);
-    BenchProcess.nodetool(node, "setcompactionthroughput", "0");
-    node.compact(ks);
-    long largest = largestDataFile(node.dataDir().resolve(ks));
-    String size = String.format(Locale.ROOT, "%.2f GiB", largest / (double) (1L << 30));
-    System.out.printf(
-        Locale.ROOT,
-        "one SSTable of %s (Data.db) in %.0f s%n",
-        size,
-        (System.nanoTime() - t0) / 1e9);
+    String size = oneSSTable(ks, (long) (bigGiB * (1L << 30)));
 
     List<String> backup = onNode("--keyspaces", ks, "--json");
     kassette(
         "SSTable of " + size + ", full", "file://", withName("backup", "g1", backup), file, null);
-    killHalfWay(withName("backup", "k1", backup), s3Location, endpoint, size);
+    killHalfWay(withName("backup", "k1", backup), s3Location, endpoint, size, S3_STORE);
     kassette(
         "  next backup resumes it",
         S3_STORE,
@@ -196,6 +173,95 @@ public final class ScaleBenchmark {
         List.of("verify", "--name", "k2", "--deep", "--parallel", "8"),
         s3Location,
         endpoint);
+  }
+
+  /**
+   * Keyspace {@code ks} with one table of one SSTable of about {@code bytes}: loaded (64 KiB
+   * values, no compression), then major-compacted into a single file. Returns its size, for the
+   * figures.
+   */
+  private String oneSSTable(String ks, long bytes) throws Exception {
+    long t0 = System.nanoTime();
+    try (CqlSession cql = CqlSessions.open(node)) {
+      cql.execute(
+          "CREATE KEYSPACE "
+              + ks
+              + " WITH replication = {'class':'SimpleStrategy','replication_factor':1}"
+              + " AND durable_writes = false");
+      cql.execute(
+          "CREATE TABLE "
+              + ks
+              + ".big (id bigint PRIMARY KEY, v blob) WITH compaction ="
+              + " {'class':'SizeTieredCompactionStrategy','enabled':'false'}"
+              + " AND compression = {'enabled':'false'}");
+      PreparedStatement insert = cql.prepare("INSERT INTO " + ks + ".big (id, v) VALUES (?, ?)");
+      long rowCount = bytes / (64 << 10) + 1;
+      java.util.Random random = new java.util.Random(8);
+      java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
+      for (long i = 0; i < rowCount; i++) {
+        byte[] value = new byte[64 << 10];
+        random.nextBytes(value);
+        inFlight.acquire();
+        cql.executeAsync(insert.bind(i, java.nio.ByteBuffer.wrap(value)))
+            .whenComplete((r, e) -> inFlight.release());
+      }
+      inFlight.acquire(32);
+    }
+    node.flush(ks);
+    BenchProcess.nodetool(node, "setcompactionthroughput", "0");
+    node.compact(ks);
+    long largest = largestDataFile(node.dataDir().resolve(ks));
+    String size =
+        largest >= 1L << 30
+            ? String.format(Locale.ROOT, "%.2f GiB", largest / (double) (1L << 30))
+            : String.format(Locale.ROOT, "%.0f MiB", largest / (double) (1L << 20));
+    System.out.printf(
+        Locale.ROOT,
+        "one SSTable of %s (Data.db) in %.0f s%n",
+        size,
+        (System.nanoTime() - t0) / 1e9);
+    return size;
+  }
+
+  /**
+   * A backup to GCS killed (SIGKILL) half way through one SSTable, then the next backup, which
+   * continues the resumable session the killed one recorded in its ledger, then a deep verify. On
+   * gcp-storage-emulator, the GCS server here whose sessions answer a status query as GCS does; it
+   * rewrites a session's whole file on every chunk, so the SSTable is {@code SCALE_GCS_MIB}, not 8
+   * GiB (whose session would take hours there).
+   */
+  private void gcsSession() throws Exception {
+    String ks = "scale_gcs";
+    String size = oneSSTable(ks, (long) gcsMiB << 20);
+    List<String> backup = onNode("--keyspaces", ks, "--json");
+    try (GcsEmulator gcs = GcsEmulator.start(work.resolve("gcs"), CLUSTER)) {
+      String location = "gs://" + CLUSTER + "/kassette";
+      String endpoint = gcs.endpoint().toString();
+      killHalfWay(withName("backup", "gk1", backup), location, endpoint, size, GCS_STORE);
+      kassette(
+          "  next backup continues it",
+          GCS_STORE,
+          withName("backup", "gk2", backup),
+          location,
+          endpoint,
+          out -> {
+            var m =
+                java.util.regex.Pattern.compile("(\\d+) of (\\d+) bytes were stored").matcher(out);
+            return m.find()
+                ? String.format(
+                    Locale.ROOT,
+                    "continued: %.0f of %.0f MiB were stored",
+                    Long.parseLong(m.group(1)) / 1048576.0,
+                    Long.parseLong(m.group(2)) / 1048576.0)
+                : "FAILED: no continued session in its log";
+          });
+      kassette(
+          "  verify --deep of it",
+          GCS_STORE,
+          List.of("verify", "--name", "gk2", "--deep", "--parallel", "8"),
+          location,
+          endpoint);
+    }
   }
 
   /**
@@ -234,11 +300,13 @@ public final class ScaleBenchmark {
   }
 
   /** The backup killed with SIGKILL once its progress line passes 50%. */
-  private void killHalfWay(List<String> args, String location, String endpoint, String size)
+  private void killHalfWay(
+      List<String> args, String location, String endpoint, String size, String store)
       throws Exception {
     List<String> all = new ArrayList<>(args);
     all.remove("--json"); // it prints progress lines only without
-    all.addAll(List.of("--location", location, "--cluster", CLUSTER, "--s3-endpoint", endpoint));
+    all.addAll(List.of("--location", location, "--cluster", CLUSTER));
+    all.addAll(endpointFlags(location, endpoint));
     Path log = Files.createTempFile(work, "killed", ".log");
     ProcessBuilder pb =
         new ProcessBuilder(process.kassette(all.toArray(String[]::new)))
@@ -261,7 +329,7 @@ public final class ScaleBenchmark {
     rows.add(
         new Row(
             "SSTable of " + size + ", killed",
-            S3_STORE,
+            store,
             (System.nanoTime() - t0) / 1e9,
             0,
             0,
@@ -522,10 +590,18 @@ public final class ScaleBenchmark {
       throws Exception {
     List<String> all = new ArrayList<>(args);
     all.addAll(List.of("--location", location, "--cluster", CLUSTER));
-    if (endpoint != null) {
-      all.addAll(List.of("--s3-endpoint", endpoint));
-    }
+    all.addAll(endpointFlags(location, endpoint));
     return process.timed(process.kassette(all.toArray(String[]::new)), BenchProcess.s3Env());
+  }
+
+  /** The flags that point the CLI at {@code endpoint}, the server of the location's store. */
+  private static List<String> endpointFlags(String location, String endpoint) {
+    if (endpoint == null) {
+      return List.of();
+    }
+    return location.startsWith("gs://")
+        ? List.of("--gcs-endpoint", endpoint, "--gcs-project", "test")
+        : List.of("--s3-endpoint", endpoint);
   }
 
   private void add(String figure, String store, BenchProcess.Timed t, String note) {

@@ -6,9 +6,10 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.zip.CRC32C;
 
 /**
- * The one read path of the uploads that write as they read (file and GCS stores): a source read
+ * The one read path of the uploads that write as they read (the file store): a source read
  * sequentially in chunks, each chunk checksummed, rate-limited and handed to a sink. Memory stays
- * at one chunk per upload, whatever its size.
+ * at one chunk per upload, whatever its size. It also lends its chunk buffers to the GCS store's
+ * requests, which write each chunk out before they read the next.
  */
 public final class FileStreamer {
 
@@ -34,8 +35,7 @@ public final class FileStreamer {
       throws IOException {
     CRC32C crc = new CRC32C();
     long size = 0;
-    ByteBuffer polled = BUFFERS.poll();
-    ByteBuffer scratch = polled != null ? polled : ByteBuffer.allocateDirect(Checksums.CHUNK);
+    ByteBuffer scratch = borrow();
     try (UploadSource.Chunks chunks = source.open()) {
       for (ByteBuffer chunk; (chunk = chunks.next(scratch)) != null; ) {
         int n = chunk.remaining();
@@ -45,10 +45,20 @@ public final class FileStreamer {
         size += n;
       }
     } finally {
-      if (BUFFERS.size() < MAX_POOLED) {
-        BUFFERS.push(scratch);
-      }
+      giveBack(scratch);
     }
     return new UploadResult(size, Checksums.hex(crc));
+  }
+
+  /** A direct buffer of {@link Checksums#CHUNK} bytes, to {@link #giveBack} when done. */
+  static ByteBuffer borrow() {
+    ByteBuffer polled = BUFFERS.poll();
+    return polled != null ? polled : ByteBuffer.allocateDirect(Checksums.CHUNK);
+  }
+
+  static void giveBack(ByteBuffer buffer) {
+    if (BUFFERS.size() < MAX_POOLED) {
+      BUFFERS.push(buffer.clear());
+    }
   }
 }

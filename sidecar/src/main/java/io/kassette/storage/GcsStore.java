@@ -3,7 +3,6 @@ package io.kassette.storage;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ReadChannel;
-import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -14,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,22 +21,32 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Google Cloud Storage through google-cloud-storage: resumable uploads (the object appears only
- * when the upload completes), Application Default Credentials (which include GKE Workload Identity)
- * or a service-account key file.
+ * Google Cloud Storage through google-cloud-storage, with Application Default Credentials (which
+ * include GKE Workload Identity) or a service-account key file. Uploads are resumable sessions
+ * ({@link GcsResumableUpload}: the object appears only when the upload completes, and a session a
+ * killed attempt left is continued).
  */
 final class GcsStore implements ObjectStore {
   private static final int DELETE_BATCH = 100;
+  private static final long RETRY_BASE_MILLIS = 500;
 
   private final StorageLocation location;
   private final Storage storage;
   private final int chunkSize;
+  private final GcsResumableUpload uploads;
 
-  GcsStore(StorageLocation location, Storage storage, long chunkSize) {
+  GcsStore(StorageLocation location, StorageOptions options, long chunkSize, Path ledger) {
     this.location = location;
-    this.storage = storage;
+    this.storage = options.getService();
     // Resumable upload chunks must be multiples of 256 KiB.
     this.chunkSize = (int) Math.max(256 << 10, chunkSize / (256 << 10) * (256 << 10));
+    this.uploads =
+        new GcsResumableUpload(
+            location,
+            options,
+            this.chunkSize,
+            ledger == null ? null : new UploadLedger(ledger),
+            RETRY_BASE_MILLIS);
   }
 
   static GcsStore open(StorageLocation location, io.kassette.storage.StorageOptions options)
@@ -53,7 +63,7 @@ final class GcsStore implements ObjectStore {
       if (options.gcsProject() != null) {
         b.setProjectId(options.gcsProject());
       }
-      return new GcsStore(location, b.build().getService(), options.partSizeBytes());
+      return new GcsStore(location, b.build(), options.partSizeBytes(), options.uploadLedger());
     } catch (IOException | RuntimeException e) {
       throw new StorageException(
           "cannot configure Google Cloud Storage for "
@@ -78,19 +88,7 @@ final class GcsStore implements ObjectStore {
   @Override
   public UploadResult upload(String key, UploadSource file, TransferControl control)
       throws IOException {
-    try (WriteChannel writer = storage.writer(BlobInfo.newBuilder(blob(key)).build())) {
-      writer.setChunkSize(chunkSize);
-      return FileStreamer.stream(
-          file,
-          control,
-          chunk -> {
-            while (chunk.hasRemaining()) {
-              writer.write(chunk);
-            }
-          });
-    } catch (com.google.cloud.BaseServiceException e) {
-      throw translate(e, key);
-    }
+    return uploads.upload(key, location.fullKey(ObjectKeys.requireSafe(key)), file, control);
   }
 
   @Override
@@ -164,12 +162,6 @@ final class GcsStore implements ObjectStore {
   public void copy(String sourceKey, String targetKey) throws IOException {
     try {
       storage.copy(Storage.CopyRequest.of(blob(sourceKey), blob(targetKey))).getResult();
-    } catch (UnsupportedOperationException e) {
-      // Only test doubles lack server-side rewrite; stream the bytes through instead.
-      try (InputStream in = open(sourceKey);
-          WriteChannel writer = storage.writer(BlobInfo.newBuilder(blob(targetKey)).build())) {
-        in.transferTo(Channels.newOutputStream(writer));
-      }
     } catch (com.google.cloud.BaseServiceException e) {
       throw translate(e, sourceKey);
     }
@@ -181,11 +173,10 @@ final class GcsStore implements ObjectStore {
     try {
       for (int i = 0; i < all.size(); i += DELETE_BATCH) {
         List<BlobId> batch = all.subList(i, Math.min(all.size(), i + DELETE_BATCH));
-        try {
+        if (batch.size() == 1) {
+          storage.delete(batch.get(0)); // one request, without a batch's multipart envelope
+        } else {
           storage.delete(batch);
-        } catch (UnsupportedOperationException e) {
-          // Only test doubles lack batch requests.
-          batch.forEach(storage::delete);
         }
       }
     } catch (com.google.cloud.BaseServiceException e) {

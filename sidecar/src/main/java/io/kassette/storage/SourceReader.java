@@ -26,10 +26,23 @@ final class SourceReader implements Closeable {
   // after close, a late read (a request the SDK failed without cancelling its body) opens nothing
   private boolean closed;
 
+  // read into in place when set: each buffer read() returns is valid only until the next read
+  private final ByteBuffer scratch;
+
   SourceReader(UploadSource source, TransferControl control) {
+    this(source, control, null);
+  }
+
+  /**
+   * A reader whose buffers are read into {@code scratch} where the source can: for a caller that
+   * has written out each buffer {@link #read} returns before it reads again (the GCS store's
+   * requests); the S3 SDK keeps the buffers, so its reader has none.
+   */
+  SourceReader(UploadSource source, TransferControl control, ByteBuffer scratch) {
     this.source = source;
     this.length = source.length();
     this.control = control;
+    this.scratch = scratch;
   }
 
   long length() {
@@ -50,9 +63,10 @@ final class SourceReader implements Closeable {
   }
 
   /**
-   * At most {@code max} bytes from {@code at}, in a buffer the caller may keep; null at the end.
-   * Reading on from the last read is the common case; going back (a retried request) reopens the
-   * source. Each byte is throttled; the first time it is read it is also checksummed and reported.
+   * At most {@code max} bytes from {@code at}, in a buffer the caller may keep (without a scratch
+   * buffer); null at the end. Reading on from the last read is the common case; going back (a
+   * retried request) reopens the source. Each byte is throttled; the first time it is read it is
+   * also checksummed and reported.
    */
   synchronized ByteBuffer read(long at, long max) throws IOException {
     if (closed) {
@@ -84,7 +98,7 @@ final class SourceReader implements Closeable {
 
   private ByteBuffer next(long max, boolean send) throws IOException {
     if (leftover == null || !leftover.hasRemaining()) {
-      leftover = chunks.next();
+      leftover = scratch == null ? chunks.next() : chunks.next(scratch);
       if (leftover == null) {
         return null;
       }

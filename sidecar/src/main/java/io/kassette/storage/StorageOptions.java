@@ -26,8 +26,9 @@ import java.util.Map;
  * @param maxConcurrency concurrent requests to the store
  * @param encryption client-side encryption of every object, or null (the default) for none
  * @param azure how to reach Azure Blob Storage (never null; its fields may be)
- * @param uploadLedger where S3 multipart uploads this side started and has not finished are
- *     recorded, so that an upload killed mid-file is resumed; null: none is resumed
+ * @param uploadLedger where the S3 multipart uploads and GCS resumable sessions this side started
+ *     and has not finished are recorded, so that an upload killed mid-file is resumed; null: none
+ *     is resumed
  */
 public record StorageOptions(
     String s3Region,
@@ -193,7 +194,10 @@ public record StorageOptions(
     return with(b -> b.encryption = keys);
   }
 
-  /** A copy that records its unfinished S3 multipart uploads in {@code dir}, to resume them. */
+  /**
+   * A copy that records its unfinished S3 multipart uploads and GCS sessions in {@code dir}, to
+   * resume them.
+   */
   public StorageOptions withUploadLedger(Path dir) {
     return with(b -> b.uploadLedger = dir);
   }

@@ -11,17 +11,21 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The S3 multipart uploads this side started and has not finished, one small file per object on
- * local disk (the agent's state volume, the CLI's {@code ~/.kassette}). Only an upload recorded
- * here is resumed: one merely found in the bucket may have been started by anyone, with another
- * encryption, ACL, storage class or owner that completing it would keep. The record also holds the
- * encryption settings it was started with; a run with others starts afresh. Recording is best
- * effort: a ledger that cannot be written costs a resume, never a backup.
+ * The S3 multipart uploads and GCS resumable sessions this side started and has not finished, one
+ * small owner-only file per object on local disk (the agent's state volume, the CLI's {@code
+ * ~/.kassette}). Only an upload recorded here is resumed: one merely found in the bucket may have
+ * been started by anyone, with another encryption, ACL, storage class or owner that completing it
+ * would keep (and a GCS session cannot be found at all: its URI is known only to who started it).
+ * The record also holds the settings it was started with; a run with others starts afresh.
+ * Recording is best effort: a ledger that cannot be written costs a resume, never a backup.
  */
 final class UploadLedger {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UploadLedger.class);
 
-  /** An unfinished upload: its id, and the settings it was created with. */
+  /**
+   * An unfinished upload: its id (S3's upload id; a GCS session's URI, which lets its holder write
+   * that object: never logged), and the settings it was created with.
+   */
   record Entry(String uploadId, String settings) {}
 
   private final Path dir;
