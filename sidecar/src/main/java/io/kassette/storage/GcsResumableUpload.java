@@ -43,14 +43,18 @@ final class GcsResumableUpload {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(GcsResumableUpload.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern RANGE = Pattern.compile("bytes=0-(\\d+)");
+  private static final Pattern RANGE = Pattern.compile("bytes=0-(\\d{1,18})");
 
   /** Requests in a row that fail without the session moving on, before the upload fails. */
-  static final int ATTEMPTS = 6;
+  private static final int ATTEMPTS = 6;
+
+  /** The most of an answer's body read: an error's message, or an object's metadata. */
+  private static final int MAX_BODY = 64 << 10;
 
   private final StorageLocation location;
   private final HttpRequestFactory http;
   private final String host;
+  private final String sessions;
   private final int chunkSize;
   private final UploadLedger ledger;
   private final long retryBaseMillis;
@@ -70,6 +74,9 @@ final class GcsResumableUpload {
             .createRequestFactory(transport.getHttpRequestInitializer(options));
     String h = options.getHost();
     this.host = h.endsWith("/") ? h.substring(0, h.length() - 1) : h;
+    // where every session of this bucket lives: a recorded or answered URI elsewhere is not used,
+    // so the client's token never goes to another host and a session never writes another bucket
+    this.sessions = host + "/upload/storage/v1/b/" + encode(location.bucket()) + "/o?";
     this.chunkSize = chunkSize;
     this.ledger = ledger;
     this.retryBaseMillis = retryBaseMillis;
@@ -78,26 +85,18 @@ final class GcsResumableUpload {
   /** Uploads {@code source} as {@code name} (the object's full name in the bucket). */
   UploadResult upload(String key, String name, UploadSource source, TransferControl control)
       throws IOException {
-    String object = location.bucket() + "/" + name;
     UploadLedger recorded = ledger != null && source.sameBytesEveryRun() ? ledger : null;
-    Session resumed = recorded == null ? null : recordedSession(key, object, source.length());
+    Session resumed =
+        recorded == null ? null : recordedSession(key, name, source.length(), control);
     UploadResult result = send(key, name, source, control, resumed, recorded);
     if (result == null) {
-      // the resumed session held bytes other than the file's: its object was deleted
       LOG.warn(
-          "the upload of {} resumed bytes that differ from the file; sent it again whole",
+          "the upload of {} continued a session that held other bytes than the file; sending it"
+              + " again whole",
           location.describe(key));
       // its bytes were counted as they were read: progress counts each byte once
       TransferControl again = new TransferControl(control.rateLimit(), bytes -> {}, control.stop());
       result = send(key, name, source, again, null, recorded);
-      if (result == null) {
-        throw new StorageException(
-            "Google Cloud Storage stored other bytes than "
-                + source.describe()
-                + " sent to "
-                + location.describe(key)
-                + " (CRC32C differs); the object was deleted");
-      }
     }
     return result;
   }
@@ -106,8 +105,8 @@ final class GcsResumableUpload {
   private record Session(String uri, long stored) {}
 
   /**
-   * One session from start (or from {@code resumed}) to the object; null when the object GCS made
-   * differs from the source (then it is deleted).
+   * One session from its start (or from {@code resumed}) to the object. Null when a resumed
+   * session's object differs from the source (it was deleted, to be sent again whole).
    */
   private UploadResult send(
       String key,
@@ -118,7 +117,7 @@ final class GcsResumableUpload {
       UploadLedger recorded)
       throws IOException {
     long size = source.length();
-    String object = location.bucket() + "/" + name;
+    String object = ledgerName(name);
     String uri;
     long offset;
     if (resumed != null) {
@@ -130,19 +129,19 @@ final class GcsResumableUpload {
           offset,
           size);
     } else {
-      uri = start(key, name, size);
+      uri = start(key, name, size, control);
       offset = 0;
       if (recorded != null) {
         recorded.record(object, uri, settings(size));
       }
     }
     boolean ended = false;
+    // set when the upload fails in a way a later attempt may get past: the session is kept for it
+    boolean transientFailure = false;
     ByteBuffer scratch = FileStreamer.borrow();
     try (SourceReader reader = new SourceReader(source, control, scratch)) {
-      if (offset > 0) {
-        // never sent, but counted: the CRC32C covers every byte, and progress reaches the size
-        reader.md5(0, offset);
-      }
+      // never sent, but counted: the CRC32C covers every byte, and progress reaches the size
+      reader.count(offset);
       JsonNode stored = null;
       int failures = 0;
       // after a failed request: ask what the session holds before sending on
@@ -153,13 +152,24 @@ final class GcsResumableUpload {
         try {
           answer =
               ask ? status(uri, size) : put(uri, chunk(reader, offset, end), offset, end, size);
+        } catch (TransferControl.StoppedException e) {
+          throw e;
         } catch (IOException e) {
-          if (reader.stopRequested() || ++failures >= ATTEMPTS) {
-            throw e;
+          if (++failures >= ATTEMPTS) {
+            transientFailure = true;
+            throw new StorageException(
+                "Google Cloud Storage requests for "
+                    + location.describe(key)
+                    + " failed "
+                    + ATTEMPTS
+                    + " times in a row: "
+                    + redact(e.toString()));
           }
           LOG.debug(
-              "a request of the upload of {} failed: {}", location.describe(key), e.toString());
-          pause(failures);
+              "a request of the upload of {} failed: {}",
+              location.describe(key),
+              redact(e.toString()));
+          pause(failures, control);
           ask = true;
           continue;
         }
@@ -168,9 +178,23 @@ final class GcsResumableUpload {
         if (answer.object() != null) {
           stored = answer.object();
         } else if (answer.stored() >= 0) {
+          if (answer.stored() < offset || answer.stored() > size) {
+            // GCS never forgets bytes it reported as persisted, nor holds more than the size
+            throw new StorageException(
+                "Google Cloud Storage answered the upload of "
+                    + location.describe(key)
+                    + " with "
+                    + answer.stored()
+                    + " bytes stored after "
+                    + offset
+                    + " of "
+                    + size
+                    + "; the upload is started again");
+          }
           if (answer.stored() > offset) {
             failures = 0;
           } else if (!asked && ++failures >= ATTEMPTS) {
+            transientFailure = true;
             throw new StorageException(
                 "Google Cloud Storage kept none of the bytes sent for "
                     + location.describe(key)
@@ -187,69 +211,98 @@ final class GcsResumableUpload {
                   + answer.code()
                   + "); the file is sent again on the next attempt");
         } else if (retryable(answer.code()) && ++failures < ATTEMPTS) {
-          pause(failures);
+          pause(failures, control);
           ask = true;
         } else {
+          transientFailure = retryable(answer.code());
           throw refused(answer, key);
         }
       }
       ended = true;
       UploadResult result = reader.result();
-      if (result == null) {
-        throw new StorageException(
-            "upload of " + source.describe() + " ended before the whole file was read");
-      }
-      if (!sameCrc(stored, result)) {
-        delete(key, name);
-        if (resumed != null) {
+      String wrong =
+          result == null ? "ended before the whole file was read" : differs(stored, name, result);
+      if (wrong != null) {
+        boolean deleted = delete(key, stored);
+        if (resumed != null && result != null && deleted) {
           return null;
         }
         throw new StorageException(
-            "Google Cloud Storage stored other bytes than "
+            "the upload of "
                 + source.describe()
-                + " sent to "
+                + " to "
                 + location.describe(key)
-                + " (CRC32C differs); the object was deleted");
+                + " "
+                + wrong
+                + (deleted ? "; the object was deleted" : "; the object could not be deleted"));
       }
       return result;
     } finally {
       FileStreamer.giveBack(scratch);
-      // a pause (the agent pauses on SIGTERM) keeps a recorded session, for the next run to resume
-      boolean keep = !ended && recorded != null && control.stop().getAsBoolean();
+      // a pause (the agent pauses on SIGTERM) or a failure a later attempt may get past keeps a
+      // recorded session, for the next upload of the key to continue
+      boolean keep =
+          !ended && recorded != null && (transientFailure || control.stop().getAsBoolean());
       if (recorded != null && !keep) {
         recorded.forget(object, uri);
       }
-      if (!ended && !keep) {
+      if (keep) {
+        LOG.info("kept the unfinished upload of {} to resume", location.describe(key));
+      } else if (!ended) {
         cancel(uri, key);
       }
     }
   }
 
-  /** The session the ledger holds for this object, and what GCS stored of it; null: none. */
-  private Session recordedSession(String key, String object, long size) {
+  /**
+   * The session the ledger holds for this object, and what GCS stored of it; null when there is
+   * none to continue. One that GCS no longer knows, or that is not a session of this bucket's (the
+   * ledger is a file on disk), is forgotten; one GCS cannot be asked about now is left for the
+   * record of the session this upload starts to replace.
+   */
+  private Session recordedSession(String key, String name, long size, TransferControl control)
+      throws IOException {
+    String object = ledgerName(name);
     UploadLedger.Entry entry = ledger.find(object);
     if (entry == null) {
       return null;
     }
-    if (!entry.settings().equals(settings(size))) {
-      ledger.forget(object, entry.uploadId());
+    String uri = entry.uploadId();
+    if (!entry.settings().equals(settings(size)) || !isSession(uri)) {
+      ledger.forget(object, uri);
       return null;
     }
-    try {
-      Answer answer = status(entry.uploadId(), size);
-      if (answer.stored() >= 0) {
-        return new Session(entry.uploadId(), answer.stored());
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        Answer answer = status(uri, size);
+        if (answer.stored() >= 0 && answer.stored() <= size) {
+          return new Session(uri, answer.stored());
+        }
+        if (!retryable(answer.code())) {
+          // completed, expired (a week), cancelled or refused: start afresh
+          LOG.debug("recorded session of {} answered {}", location.describe(key), answer.code());
+          ledger.forget(object, uri);
+          return null;
+        }
+      } catch (TransferControl.StoppedException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        LOG.debug(
+            "cannot ask about the unfinished upload of {}: {}",
+            location.describe(key),
+            redact(e.toString()));
       }
-      // completed, expired (a week), cancelled or refused: start afresh
-      LOG.debug("recorded session of {} answered {}", location.describe(key), answer.code());
-    } catch (IOException e) {
-      LOG.warn(
-          "cannot ask about the unfinished upload of {}; sending the file whole: {}",
-          location.describe(key),
-          e.getMessage());
+      pause(attempt, control);
     }
-    ledger.forget(object, entry.uploadId());
+    LOG.warn(
+        "cannot ask Google Cloud Storage about the unfinished upload of {}; sending the file whole",
+        location.describe(key));
     return null;
+  }
+
+  /** What the ledger calls an object: its store, bucket and full name. */
+  private String ledgerName(String name) {
+    return "gs://" + location.bucket() + "/" + name;
   }
 
   /** What a session is recorded with: another size is another file. */
@@ -257,19 +310,24 @@ final class GcsResumableUpload {
     return "gcs;size=" + size;
   }
 
-  private String start(String key, String name, long size) throws IOException {
-    GenericUrl url =
-        new GenericUrl(
-            host
-                + "/upload/storage/v1/b/"
-                + encode(location.bucket())
-                + "/o?uploadType=resumable&name="
-                + encode(name),
-            true);
+  /** Whether {@code uri} is a session of this bucket, on this store's host. */
+  private boolean isSession(String uri) {
+    return uri != null
+        && uri.length() < 4096
+        && uri.startsWith(sessions)
+        && uri.contains("upload_id=")
+        && uri.chars().noneMatch(c -> c <= ' ' || c == 0x7f);
+  }
+
+  private String start(String key, String name, long size, TransferControl control)
+      throws IOException {
+    GenericUrl url = new GenericUrl(sessions + "uploadType=resumable&name=" + encode(name), true);
     for (int attempt = 1; ; attempt++) {
       HttpRequest request =
           http.buildPostRequest(
-              url, new ByteArrayContent("application/json; charset=UTF-8", "{}".getBytes()));
+              url,
+              new ByteArrayContent(
+                  "application/json; charset=UTF-8", "{}".getBytes(StandardCharsets.UTF_8)));
       request.getHeaders().set("X-Upload-Content-Type", "application/octet-stream");
       request.getHeaders().set("X-Upload-Content-Length", String.valueOf(size));
       Answer answer;
@@ -277,18 +335,30 @@ final class GcsResumableUpload {
         answer = execute(request);
       } catch (IOException e) {
         if (attempt >= ATTEMPTS) {
-          throw e;
+          throw new StorageException(
+              "cannot start the upload of "
+                  + location.describe(key)
+                  + " to Google Cloud Storage: "
+                  + redact(e.toString()));
         }
-        pause(attempt);
+        pause(attempt, control);
         continue;
       }
-      if (answer.code() / 100 == 2 && answer.location() != null) {
+      if (answer.code() / 100 == 2 && isSession(answer.location())) {
         return answer.location();
+      }
+      if (answer.code() / 100 == 2) {
+        throw new StorageException(
+            "Google Cloud Storage answered the upload of "
+                + location.describe(key)
+                + " with a session elsewhere than "
+                + sessions
+                + "; not followed");
       }
       if (!retryable(answer.code()) || attempt >= ATTEMPTS) {
         throw refused(answer, key);
       }
-      pause(attempt);
+      pause(attempt, control);
     }
   }
 
@@ -314,6 +384,9 @@ final class GcsResumableUpload {
     // one retry, for the credentials to refresh an expired token on a 401; failures are retried
     // above, where what the session holds is known
     request.setNumberOfRetries(1);
+    // the body is written on this thread, so a chunk's buffer is free again when execute returns
+    // (a write timeout would hand the writing to another thread, which could outlive it)
+    request.setWriteTimeout(0);
     HttpResponse response = request.execute();
     try {
       int code = response.getStatusCode();
@@ -321,12 +394,17 @@ final class GcsResumableUpload {
       String location = response.getHeaders().getLocation();
       String body;
       try (InputStream in = response.getContent()) {
-        body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        body = in == null ? "" : new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
       }
       if (code == 308) {
-        Matcher m = range == null ? null : RANGE.matcher(range);
-        return new Answer(
-            code, m != null && m.matches() ? Long.parseLong(m.group(1)) + 1 : 0, null);
+        if (range == null) {
+          return new Answer(code, 0, null); // nothing stored yet
+        }
+        Matcher m = RANGE.matcher(range);
+        if (!m.matches()) {
+          throw new IOException("Google Cloud Storage answered an unreadable Range: " + range);
+        }
+        return new Answer(code, Long.parseLong(m.group(1)) + 1, null);
       }
       if ((code == 200 || code == 201) && body.startsWith("{") && location == null) {
         JsonNode node = JSON.readTree(body);
@@ -336,7 +414,8 @@ final class GcsResumableUpload {
       }
       return new Answer(code, -1, null, location, body);
     } finally {
-      response.disconnect();
+      // the body was read: the connection goes back to be reused
+      response.ignore();
     }
   }
 
@@ -386,26 +465,52 @@ final class GcsResumableUpload {
     };
   }
 
-  private boolean sameCrc(JsonNode object, UploadResult result) {
+  /**
+   * What is wrong with the object GCS made of the source, or null: another object than this one,
+   * another size, or another CRC32C than the bytes read.
+   */
+  private String differs(JsonNode object, String name, UploadResult result) {
+    if (!location.bucket().equals(object.path("bucket").asText())
+        || !name.equals(object.path("name").asText())) {
+      return "made another object (" + object.path("name").asText() + ")";
+    }
+    JsonNode size = object.get("size");
+    if (size != null && !String.valueOf(result.size()).equals(size.asText())) {
+      return "made an object of " + size.asText() + " bytes, not " + result.size();
+    }
     JsonNode crc = object.get("crc32c");
     if (crc == null || !crc.isTextual()) {
-      return true; // a server that gives none: nothing to compare
+      return null; // a server that gives none: nothing to compare
     }
-    return HexFormat.of()
-        .formatHex(Base64.getDecoder().decode(crc.asText()))
-        .equals(result.crc32c());
+    try {
+      String stored = HexFormat.of().formatHex(Base64.getDecoder().decode(crc.asText()));
+      return stored.equals(result.crc32c()) ? null : "stored other bytes (CRC32C differs)";
+    } catch (IllegalArgumentException e) {
+      return "answered an unreadable CRC32C";
+    }
   }
 
-  private void delete(String key, String name) {
+  /**
+   * Deletes the object this upload made (that generation only: never one written since); true when
+   * it is gone.
+   */
+  private boolean delete(String key, JsonNode object) {
+    String url =
+        host
+            + "/storage/v1/b/"
+            + encode(location.bucket())
+            + "/o/"
+            + encode(object.path("name").asText());
+    String generation = object.path("generation").asText("");
+    if (generation.matches("\\d{1,20}")) {
+      url += "?ifGenerationMatch=" + generation;
+    }
     try {
-      HttpRequest request =
-          http.buildDeleteRequest(
-              new GenericUrl(
-                  host + "/storage/v1/b/" + encode(location.bucket()) + "/o/" + encode(name),
-                  true));
-      execute(request);
-    } catch (IOException e) {
+      int code = execute(http.buildDeleteRequest(new GenericUrl(url, true))).code();
+      return code / 100 == 2 || code == 404;
+    } catch (IOException | RuntimeException e) {
       LOG.warn("cannot delete {}: {}", location.describe(key), e.getMessage());
+      return false;
     }
   }
 
@@ -414,12 +519,20 @@ final class GcsResumableUpload {
     try {
       execute(http.buildDeleteRequest(new GenericUrl(uri, true)));
     } catch (IOException | RuntimeException e) {
-      LOG.debug("cannot cancel the upload session of {}: {}", location.describe(key), e.toString());
+      LOG.debug(
+          "cannot cancel the upload session of {}: {}",
+          location.describe(key),
+          redact(e.toString()));
     }
   }
 
   private static boolean retryable(int code) {
     return code == 408 || code == 429 || code >= 500;
+  }
+
+  /** {@code text} without a session's id, which lets its holder write the object. */
+  static String redact(String text) {
+    return text == null ? null : text.replaceAll("upload_id=[^&\\s\"']*", "upload_id=…");
   }
 
   private StorageException refused(Answer answer, String key) {
@@ -432,7 +545,7 @@ final class GcsResumableUpload {
     } catch (IOException notJson) {
       // the body as it came
     }
-    message = message.length() > 300 ? message.substring(0, 300) + "…" : message;
+    message = redact(message.length() > 300 ? message.substring(0, 300) + "…" : message);
     if (answer.code() == 401 || answer.code() == 403) {
       return new StorageException(
           "Google Cloud Storage refused access to "
@@ -454,9 +567,19 @@ final class GcsResumableUpload {
             + message);
   }
 
-  private void pause(int failures) throws IOException {
+  /** Waits before retry {@code failures}; a stop ends the wait at once. */
+  private void pause(int failures, TransferControl control) throws IOException {
+    long until =
+        System.nanoTime()
+            + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                Math.min(30_000, retryBaseMillis << Math.min(10, failures - 1)));
     try {
-      Thread.sleep(Math.min(30_000, retryBaseMillis << Math.min(10, failures - 1)));
+      while (System.nanoTime() < until) {
+        if (control.stop().getAsBoolean()) {
+          throw new TransferControl.StoppedException();
+        }
+        Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while retrying an upload");

@@ -155,6 +155,22 @@ final class SourceReader implements Closeable {
     return md.digest();
   }
 
+  /**
+   * Reads the first {@code upTo} bytes without sending them: what an earlier attempt stored, which
+   * the checksum and the progress still count (without the rate limit). Stops at a stop.
+   */
+  synchronized void count(long upTo) throws IOException {
+    if (closed) {
+      throw new IOException("the upload of " + source.describe() + " has ended");
+    }
+    while (counted < upTo) {
+      if (stopRequested()) {
+        throw new TransferControl.StoppedException();
+      }
+      seek(Math.min(upTo, counted + Checksums.CHUNK));
+    }
+  }
+
   /** Size and checksum once every byte was read; null before. */
   synchronized UploadResult result() {
     return counted == length ? new UploadResult(length, Checksums.hex(crc)) : null;

@@ -38,7 +38,11 @@ final class UploadLedger {
   /** The upload recorded for {@code object} (bucket and key), or null. */
   Entry find(String object) {
     try {
-      List<String> lines = Files.readAllLines(file(object), StandardCharsets.UTF_8);
+      Path file = file(object);
+      if (Files.size(file) > 64 << 10) {
+        return null; // not a record this side wrote
+      }
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       if (lines.size() >= 3 && lines.get(0).equals(object) && !lines.get(1).isBlank()) {
         return new Entry(lines.get(1), lines.get(2));
       }
@@ -60,7 +64,7 @@ final class UploadLedger {
       if (!warned) {
         warned = true;
         LOG.warn(
-            "cannot record multipart uploads in {} (an upload killed mid-file will not resume): {}",
+            "cannot record unfinished uploads in {} (an upload killed mid-file will not resume): {}",
             dir,
             e.getMessage());
       }
@@ -81,7 +85,7 @@ final class UploadLedger {
       try {
         Files.deleteIfExists(file(object));
       } catch (IOException ex) {
-        LOG.warn("cannot forget the multipart upload of {}: {}", object, ex.getMessage());
+        LOG.warn("cannot forget the unfinished upload of {}: {}", object, ex.getMessage());
       }
     }
   }

@@ -29,16 +29,26 @@ class GcsEmulatorStoreTest {
   @org.junit.jupiter.api.io.TempDir Path tmp;
   private static final int CHUNK = 4 << 20;
   static GcsEmulator server;
+  static Path serverDir;
 
   @BeforeAll
   static void startServer() throws Exception {
-    server = GcsEmulator.start(Files.createTempDirectory("gcs-emulator"), "contract");
+    serverDir = Files.createTempDirectory("gcs-emulator");
+    server = GcsEmulator.start(serverDir, "contract");
   }
 
   @AfterAll
-  static void stopServer() {
+  static void stopServer() throws Exception {
+    if (proxy != null) {
+      proxy.close();
+    }
     if (server != null) {
       server.close();
+    }
+    if (serverDir != null) {
+      try (var files = Files.walk(serverDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 
@@ -99,7 +109,7 @@ class GcsEmulatorStoreTest {
             new TransferControl(null, moved::addAndGet, () -> moved.get() >= 9 << 20);
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> store.upload("node/big-Data.db", file, stopAt9MiB))
-            .isInstanceOf(java.io.IOException.class);
+            .isInstanceOf(TransferControl.StoppedException.class);
         assertThat(store.stat("node/big-Data.db")).as("no object before the end").isEmpty();
       }
       assertThat(ledger).as("the session is recorded").isNotEmptyDirectory();
@@ -178,6 +188,31 @@ class GcsEmulatorStoreTest {
     assertThat(killed.ledger).isEmptyDirectory();
   }
 
+  /**
+   * The ledger is a file on disk: a record naming a session elsewhere than this bucket's (another
+   * host here) is never asked, so the client's token never goes there; it is forgotten and the file
+   * sent whole.
+   */
+  @Test
+  void aRecordedSessionElsewhereIsNeverAsked() throws Exception {
+    Killed killed = killedAttempt(false);
+    try (java.net.ServerSocket elsewhere =
+        new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      elsewhere.setSoTimeout(200);
+      String other =
+          killed.session.replaceFirst(
+              "//127\\.0\\.0\\.1:\\d+/", "//127.0.0.1:" + elsewhere.getLocalPort() + "/");
+      assertThat(other).isNotEqualTo(killed.session);
+      new UploadLedger(killed.ledger).record(killed.object, other, "gcs;size=" + killed.size);
+      assertThat(uploadAgain(killed, StorageOptions.defaults()))
+          .isGreaterThanOrEqualTo(killed.size);
+      org.assertj.core.api.Assertions.assertThatThrownBy(elsewhere::accept)
+          .as("no connection to the other host")
+          .isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+    assertThat(killed.ledger).isEmptyDirectory();
+  }
+
   private record Killed(
       String prefix, Path file, long size, Path ledger, String object, String session) {}
 
@@ -190,7 +225,7 @@ class GcsEmulatorStoreTest {
     Path file = file(prefix + "-Data.db", 3 * CHUNK + 12345);
     byte[] bytes = Files.readAllBytes(file);
     Path ledger = Files.createDirectories(tmp.resolve(prefix + "-ledger"));
-    String object = "contract/" + prefix + "/node/big-Data.db";
+    String object = "gs://contract/" + prefix + "/node/big-Data.db";
     // a client per request: the emulator answers in HTTP/1.0, and a reused connection may be closed
     HttpResponse<Void> started =
         HttpClient.newHttpClient()

@@ -27,9 +27,10 @@ final class ScriptedCluster implements SidecarConnector {
   final List<String> nameTaken = new CopyOnWriteArrayList<>();
 
   /**
-   * The cluster manifests in the bucket, by location and backup: the owner that wrote each. Like
-   * the real sidecar's, a commit finding its own manifest there returns it without writing again
-   * (an operator that died between the commit and its status patch sends the commit twice).
+   * The cluster manifests in the buckets, by location, cluster and backup: the owner that wrote
+   * each ("" for none). Like the real sidecar's, a commit finding its own manifest there returns it
+   * without writing again (an operator that died between the commit and its status patch sends the
+   * commit twice).
    */
   final Map<String, String> committed = new ConcurrentHashMap<>();
 

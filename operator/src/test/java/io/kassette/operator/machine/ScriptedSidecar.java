@@ -367,9 +367,13 @@ final class ScriptedSidecar implements SidecarClient {
       throw new SidecarException(
           502, new ApiError(502, "storage: scripted", "location", null), "→ 502 scripted", null);
     }
+    // the owner the manifest was written with ("" for none); the real sidecar compares owners only
+    // when both are set
+    String owner = request.owner() == null ? "" : request.owner();
     String existing =
-        cluster.committed.putIfAbsent(request.location() + "|" + backup, request.owner());
-    if (existing != null && !existing.equals(request.owner())) {
+        cluster.committed.putIfAbsent(
+            request.location() + "|" + request.cluster() + "|" + backup, owner);
+    if (existing != null && !existing.isEmpty() && !owner.isEmpty() && !existing.equals(owner)) {
       cluster.nameTaken.add(address + " commit " + backup);
       throw conflict(ApiError.NAME_TAKEN, "committed by " + existing + "; not overwritten", null);
     }
