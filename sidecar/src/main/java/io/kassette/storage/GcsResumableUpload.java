@@ -75,7 +75,8 @@ final class GcsResumableUpload {
     String h = options.getHost();
     this.host = h.endsWith("/") ? h.substring(0, h.length() - 1) : h;
     // where every session of this bucket lives: a recorded or answered URI elsewhere is not used,
-    // so the client's token never goes to another host and a session never writes another bucket
+    // so the client's token never goes to another host (the ledger's owner-only files are what
+    // keeps a planted session id out)
     this.sessions = host + "/upload/storage/v1/b/" + encode(location.bucket()) + "/o?";
     this.chunkSize = chunkSize;
     this.ledger = ledger;
@@ -120,6 +121,8 @@ final class GcsResumableUpload {
     String object = ledgerName(name);
     String uri;
     long offset;
+    // whether the session is in the ledger, for a later attempt to continue
+    boolean isRecorded = resumed != null;
     if (resumed != null) {
       uri = resumed.uri();
       offset = resumed.stored();
@@ -131,9 +134,7 @@ final class GcsResumableUpload {
     } else {
       uri = start(key, name, size, control);
       offset = 0;
-      if (recorded != null) {
-        recorded.record(object, uri, settings(size));
-      }
+      isRecorded = recorded != null && recorded.record(object, uri, settings(size));
     }
     boolean ended = false;
     // set when the upload fails in a way a later attempt may get past: the session is kept for it
@@ -147,6 +148,10 @@ final class GcsResumableUpload {
       // after a failed request: ask what the session holds before sending on
       boolean ask = false;
       while (stored == null) {
+        if (Thread.currentThread().isInterrupted()) {
+          // another file of the backup failed, and its workers are being stopped
+          throw new java.io.InterruptedIOException("the upload was interrupted");
+        }
         long end = Math.min(size, offset + chunkSize);
         Answer answer;
         try {
@@ -154,7 +159,12 @@ final class GcsResumableUpload {
               ask ? status(uri, size) : put(uri, chunk(reader, offset, end), offset, end, size);
         } catch (TransferControl.StoppedException e) {
           throw e;
+        } catch (SourceFailure e) {
+          throw e.getCause();
         } catch (IOException e) {
+          if (Thread.currentThread().isInterrupted()) {
+            throw e; // stopped with the other files' workers: the session is kept, not retried
+          }
           if (++failures >= ATTEMPTS) {
             transientFailure = true;
             throw new StorageException(
@@ -221,9 +231,15 @@ final class GcsResumableUpload {
       ended = true;
       UploadResult result = reader.result();
       String wrong =
-          result == null ? "ended before the whole file was read" : differs(stored, name, result);
+          result == null
+              ? "ended before the whole file was read"
+              : differs(stored, name, result, resumed != null);
       if (wrong != null) {
-        boolean deleted = delete(key, stored);
+        // only this object, as the answer names it: never one of another name
+        boolean ours =
+            location.bucket().equals(stored.path("bucket").asText())
+                && name.equals(stored.path("name").asText());
+        boolean deleted = ours && delete(key, stored);
         if (resumed != null && result != null && deleted) {
           return null;
         }
@@ -242,7 +258,11 @@ final class GcsResumableUpload {
       // a pause (the agent pauses on SIGTERM) or a failure a later attempt may get past keeps a
       // recorded session, for the next upload of the key to continue
       boolean keep =
-          !ended && recorded != null && (transientFailure || control.stop().getAsBoolean());
+          !ended
+              && isRecorded
+              && (transientFailure
+                  || control.stop().getAsBoolean()
+                  || Thread.currentThread().isInterrupted());
       if (recorded != null && !keep) {
         recorded.forget(object, uri);
       }
@@ -268,7 +288,12 @@ final class GcsResumableUpload {
       return null;
     }
     String uri = entry.uploadId();
-    if (!entry.settings().equals(settings(size)) || !isSession(uri)) {
+    if (!isSession(uri) || !namesOnly(uri, name)) {
+      ledger.forget(object, uri);
+      return null;
+    }
+    if (!entry.settings().equals(settings(size))) {
+      cancel(uri, key); // another file now: what the session holds is of no use
       ledger.forget(object, uri);
       return null;
     }
@@ -317,6 +342,24 @@ final class GcsResumableUpload {
         && uri.startsWith(sessions)
         && uri.contains("upload_id=")
         && uri.chars().noneMatch(c -> c <= ' ' || c == 0x7f);
+  }
+
+  /** Whether the session URI names no object but {@code name} (it names the one it began with). */
+  private static boolean namesOnly(String uri, String name) {
+    String query = uri.substring(uri.indexOf('?') + 1);
+    for (String param : query.split("&")) {
+      if (param.startsWith("name=")) {
+        try {
+          if (!java.net.URLDecoder.decode(param.substring(5), StandardCharsets.UTF_8)
+              .equals(name)) {
+            return false;
+          }
+        } catch (IllegalArgumentException e) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private String start(String key, String name, long size, TransferControl control)
@@ -419,6 +462,18 @@ final class GcsResumableUpload {
     }
   }
 
+  /** An error reading the source while a request sends it: a failure of the file, never retried. */
+  private static final class SourceFailure extends IOException {
+    SourceFailure(IOException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized IOException getCause() {
+      return (IOException) super.getCause();
+    }
+  }
+
   /**
    * A response: its status, the bytes the session holds (308; -1 otherwise), the object (when it is
    * complete), the Location of a session started, and the body of an error.
@@ -451,9 +506,16 @@ final class GcsResumableUpload {
       public void writeTo(OutputStream out) throws IOException {
         WritableByteChannel channel = Channels.newChannel(out);
         for (long at = from; at < to; ) {
-          ByteBuffer bytes = reader.read(at, to - at);
-          if (bytes == null) {
-            throw new IOException(reader.describe() + " shrank while being uploaded");
+          ByteBuffer bytes;
+          try {
+            bytes = reader.read(at, to - at);
+            if (bytes == null) {
+              throw new IOException(reader.describe() + " shrank while being uploaded");
+            }
+          } catch (TransferControl.StoppedException e) {
+            throw e;
+          } catch (IOException e) {
+            throw new SourceFailure(e); // the file's, not the network's: not retried
           }
           at += bytes.remaining();
           while (bytes.hasRemaining()) {
@@ -469,7 +531,7 @@ final class GcsResumableUpload {
    * What is wrong with the object GCS made of the source, or null: another object than this one,
    * another size, or another CRC32C than the bytes read.
    */
-  private String differs(JsonNode object, String name, UploadResult result) {
+  private String differs(JsonNode object, String name, UploadResult result, boolean resumed) {
     if (!location.bucket().equals(object.path("bucket").asText())
         || !name.equals(object.path("name").asText())) {
       return "made another object (" + object.path("name").asText() + ")";
@@ -479,8 +541,13 @@ final class GcsResumableUpload {
       return "made an object of " + size.asText() + " bytes, not " + result.size();
     }
     JsonNode crc = object.get("crc32c");
-    if (crc == null || !crc.isTextual()) {
-      return null; // a server that gives none: nothing to compare
+    if (crc == null) {
+      // a server that gives none: nothing to compare, which a continued session's unseen prefix
+      // cannot do without
+      return resumed ? "gave no CRC32C for the bytes an earlier attempt stored" : null;
+    }
+    if (!crc.isTextual()) {
+      return "answered an unreadable CRC32C";
     }
     try {
       String stored = HexFormat.of().formatHex(Base64.getDecoder().decode(crc.asText()));
@@ -502,9 +569,10 @@ final class GcsResumableUpload {
             + "/o/"
             + encode(object.path("name").asText());
     String generation = object.path("generation").asText("");
-    if (generation.matches("\\d{1,20}")) {
-      url += "?ifGenerationMatch=" + generation;
+    if (!generation.matches("\\d{1,20}")) {
+      return false; // without it the delete could take a newer object of the name
     }
+    url += "?ifGenerationMatch=" + generation;
     try {
       int code = execute(http.buildDeleteRequest(new GenericUrl(url, true))).code();
       return code / 100 == 2 || code == 404;

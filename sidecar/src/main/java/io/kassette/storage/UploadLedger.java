@@ -52,7 +52,8 @@ final class UploadLedger {
     return null;
   }
 
-  void record(String object, String uploadId, String settings) {
+  /** Records an upload; false when it could not be written (then nothing will resume it). */
+  boolean record(String object, String uploadId, String settings) {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
@@ -60,6 +61,7 @@ final class UploadLedger {
       Files.writeString(tmp, object + "\n" + uploadId + "\n" + settings + "\n");
       Files.move(
           tmp, file(object), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return true;
     } catch (IOException e) {
       if (!warned) {
         warned = true;
@@ -75,6 +77,7 @@ final class UploadLedger {
           // the warning above says enough
         }
       }
+      return false;
     }
   }
 

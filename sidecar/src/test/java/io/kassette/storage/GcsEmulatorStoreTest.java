@@ -213,6 +213,25 @@ class GcsEmulatorStoreTest {
     assertThat(killed.ledger).isEmptyDirectory();
   }
 
+  /**
+   * A record whose session began another object (a planted or mixed-up line) is not continued: the
+   * bytes would go to that object. It is forgotten and the file sent whole to its own.
+   */
+  @Test
+  void aRecordedSessionOfAnotherObjectIsNotContinued() throws Exception {
+    Killed killed = killedAttempt(false);
+    Killed other = killedAttempt(false);
+    new UploadLedger(killed.ledger).record(killed.object, other.session, "gcs;size=" + killed.size);
+    assertThat(uploadAgain(killed, StorageOptions.defaults())).isGreaterThanOrEqualTo(killed.size);
+    assertThat(killed.ledger).isEmptyDirectory();
+    try (ObjectStore store =
+        store(server.endpoint(), other.prefix, null, StorageOptions.defaults())) {
+      assertThat(store.stat("node/big-Data.db"))
+          .as("the other session was not completed")
+          .isEmpty();
+    }
+  }
+
   private record Killed(
       String prefix, Path file, long size, Path ledger, String object, String session) {}
 
