@@ -153,25 +153,52 @@ public final class ScaleBenchmark {
     List<String> backup = onNode("--keyspaces", ks, "--json");
     kassette(
         "SSTable of " + size + ", full", "file://", withName("backup", "g1", backup), file, null);
-    killHalfWay(withName("backup", "k1", backup), s3Location, endpoint, size, S3_STORE);
-    kassette(
-        "  next backup resumes it",
+    killAndContinue(
         S3_STORE,
-        withName("backup", "k2", backup),
         s3Location,
         endpoint,
+        size,
+        backup,
+        "k",
+        "  next backup resumes it",
+        "(\\d+) of (\\d+) parts were stored",
+        (kept, all) -> "resumed: " + kept + " of " + all + " parts kept");
+  }
+
+  /**
+   * A backup killed (SIGKILL) half way, the next one, whose log must say what it found stored
+   * ({@code found}: a pattern with two counts, made a note by {@code note}), and a deep verify of
+   * it. Named {@code <tag>1} and {@code <tag>2}.
+   */
+  private void killAndContinue(
+      String store,
+      String location,
+      String endpoint,
+      String size,
+      List<String> backup,
+      String tag,
+      String figure,
+      String found,
+      java.util.function.BiFunction<Long, Long, String> note)
+      throws Exception {
+    killHalfWay(withName("backup", tag + "1", backup), location, endpoint, size, store);
+    kassette(
+        figure,
+        store,
+        withName("backup", tag + "2", backup),
+        location,
+        endpoint,
         out -> {
-          var m =
-              java.util.regex.Pattern.compile("(\\d+) of (\\d+) parts were stored").matcher(out);
+          var m = java.util.regex.Pattern.compile(found).matcher(out);
           return m.find()
-              ? "resumed: " + m.group(1) + " of " + m.group(2) + " parts kept"
-              : "FAILED: no resumed upload in its log";
+              ? note.apply(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))
+              : "FAILED: its log does not say what it found stored";
         });
     kassette(
         "  verify --deep of it",
-        S3_STORE,
-        List.of("verify", "--name", "k2", "--deep", "--parallel", "8"),
-        s3Location,
+        store,
+        List.of("verify", "--name", tag + "2", "--deep", "--parallel", "8"),
+        location,
         endpoint);
   }
 
@@ -236,31 +263,21 @@ public final class ScaleBenchmark {
     List<String> backup = onNode("--keyspaces", ks, "--json");
     try (GcsEmulator gcs = GcsEmulator.start(work.resolve("gcs"), CLUSTER)) {
       String location = "gs://" + CLUSTER + "/kassette";
-      String endpoint = gcs.endpoint().toString();
-      killHalfWay(withName("backup", "gk1", backup), location, endpoint, size, GCS_STORE);
-      kassette(
+      killAndContinue(
+          GCS_STORE,
+          location,
+          gcs.endpoint().toString(),
+          size,
+          backup,
+          "gk",
           "  next backup continues it",
-          GCS_STORE,
-          withName("backup", "gk2", backup),
-          location,
-          endpoint,
-          out -> {
-            var m =
-                java.util.regex.Pattern.compile("(\\d+) of (\\d+) bytes were stored").matcher(out);
-            return m.find()
-                ? String.format(
-                    Locale.ROOT,
-                    "continued: %.0f of %.0f MiB were stored",
-                    Long.parseLong(m.group(1)) / 1048576.0,
-                    Long.parseLong(m.group(2)) / 1048576.0)
-                : "FAILED: no continued session in its log";
-          });
-      kassette(
-          "  verify --deep of it",
-          GCS_STORE,
-          List.of("verify", "--name", "gk2", "--deep", "--parallel", "8"),
-          location,
-          endpoint);
+          "(\\d+) of (\\d+) bytes were stored",
+          (stored, all) ->
+              String.format(
+                  Locale.ROOT,
+                  "continued: %.0f of %.0f MiB were stored",
+                  stored / 1048576.0,
+                  all / 1048576.0));
     }
   }
 

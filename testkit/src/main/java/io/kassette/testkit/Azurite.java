@@ -5,7 +5,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Azurite's Blob service on loopback: the Azure Blob Storage REST API over real HTTP (block
@@ -55,20 +54,17 @@ public final class Azurite implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException(
-            "Azurite exited with " + p.exitValue() + ": " + Files.readString(log));
-      }
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return new Azurite(p, port);
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    p.destroyForcibly();
-    throw new IllegalStateException("Azurite did not listen in 60 s: " + Files.readString(log));
+    CachedTools.awaitReady(
+        p,
+        log,
+        "Azurite",
+        60,
+        () -> {
+          try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+          }
+        });
+    return new Azurite(p, port);
   }
 
   /** The account's blob endpoint. */

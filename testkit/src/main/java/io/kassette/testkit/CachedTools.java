@@ -52,6 +52,38 @@ final class CachedTools {
     }
   }
 
+  /** Whether a starting server answers yet; an IOException means not yet. */
+  @FunctionalInterface
+  interface ReadyProbe {
+    boolean ready() throws IOException, InterruptedException;
+  }
+
+  /**
+   * Waits up to {@code seconds} for a server just started to answer {@code probe}; fails with its
+   * log when it exits or does not answer in time (then it is killed).
+   */
+  static void awaitReady(Process process, Path log, String what, int seconds, ReadyProbe probe)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            what + " exited with " + process.exitValue() + ": " + Files.readString(log));
+      }
+      try {
+        if (probe.ready()) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException(
+        what + " did not answer in " + seconds + " s: " + Files.readString(log));
+  }
+
   /** Stops a test server: politely, then forcibly after ten seconds. */
   static void stop(Process process) {
     process.destroy();

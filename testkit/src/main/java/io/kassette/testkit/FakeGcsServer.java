@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * fake-gcs-server on loopback: the Google Cloud Storage JSON API over real HTTP (resumable uploads,
@@ -54,24 +53,13 @@ public final class FakeGcsServer implements AutoCloseable {
             .redirectOutput(log.toFile())
             .start();
     FakeGcsServer server = new FakeGcsServer(p, port);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException(
-            "fake-gcs-server exited with " + p.exitValue() + ": " + Files.readString(log));
-      }
-      try {
-        if (server.send("GET", "/storage/v1/b?project=test", null).statusCode() == 200) {
-          return server;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    p.destroyForcibly();
-    throw new IllegalStateException(
-        "fake-gcs-server did not answer in 30 s: " + Files.readString(log));
+    CachedTools.awaitReady(
+        p,
+        log,
+        "fake-gcs-server",
+        30,
+        () -> server.send("GET", "/storage/v1/b?project=test", null).statusCode() == 200);
+    return server;
   }
 
   public URI endpoint() {

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * gcp-storage-emulator (PyPI) on loopback: the Google Cloud Storage JSON API over real HTTP, whose
@@ -59,30 +58,17 @@ public final class GcsEmulator implements AutoCloseable {
             .start();
     GcsEmulator server = new GcsEmulator(p, port);
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException(
-            "gcp-storage-emulator exited with " + p.exitValue() + ": " + Files.readString(log));
-      }
-      try {
-        HttpResponse<Void> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(server.endpoint() + "/storage/v1/b/" + bucket))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return server;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    p.destroyForcibly();
-    throw new IllegalStateException(
-        "gcp-storage-emulator did not answer in 30 s: " + Files.readString(log));
+    HttpRequest probe =
+        HttpRequest.newBuilder(URI.create(server.endpoint() + "/storage/v1/b/" + bucket))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    CachedTools.awaitReady(
+        p,
+        log,
+        "gcp-storage-emulator",
+        30,
+        () -> http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    return server;
   }
 
   public URI endpoint() {
