@@ -71,15 +71,7 @@ final class FileSystemStore implements ObjectStore {
     try {
       UploadResult result;
       try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        result =
-            FileStreamer.stream(
-                file,
-                control,
-                chunk -> {
-                  while (chunk.hasRemaining()) {
-                    out.write(chunk);
-                  }
-                });
+        result = FileStreamer.copy(file, control, out);
         out.force(false);
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

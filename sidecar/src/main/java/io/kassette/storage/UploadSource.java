@@ -69,6 +69,14 @@ public interface UploadSource {
   }
 
   /**
+   * The local file whose bytes this source yields unchanged, for a store that can have the kernel
+   * copy them (file://); empty when they change on the way (ciphertext).
+   */
+  default java.util.Optional<Path> plainFile() {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * One read of the source, in order, in chunks of at most about {@link Checksums#CHUNK} bytes (an
    * encrypted chunk carries its 16-byte tag beyond that).
    */
@@ -102,6 +110,11 @@ public interface UploadSource {
       @Override
       public String describe() {
         return file.toString();
+      }
+
+      @Override
+      public java.util.Optional<Path> plainFile() {
+        return java.util.Optional.of(file);
       }
 
       @Override

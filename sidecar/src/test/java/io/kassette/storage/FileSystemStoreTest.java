@@ -52,4 +52,28 @@ class FileSystemStoreTest extends ObjectStoreContract {
     assertThat(elsewhere.resolve("victim")).hasContent("data");
     assertThat(elsewhere.resolve("new")).doesNotExist();
   }
+
+  @Test
+  void aFileThatShrinksWhileCopiedFailsTheUploadAndStoresNothing() throws Exception {
+    Path file = Files.write(tmp.resolve("shrinking"), new byte[3 * Checksums.CHUNK]);
+    // Cut the file to one chunk once its first chunk has been read, before the kernel copies it.
+    TransferControl truncateAfterFirstRead =
+        new TransferControl(
+            null,
+            bytes -> {
+              try (var channel =
+                  java.nio.channels.FileChannel.open(
+                      file, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.truncate(Checksums.CHUNK / 2);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    assertThatThrownBy(() -> store.upload("k/shrinking", file, truncateAfterFirstRead))
+        .hasMessageContaining("shrank while being uploaded");
+    assertThat(store.list("k/")).isEmpty();
+    try (var files = Files.walk(tmp.resolve("bucket"))) {
+      assertThat(files.filter(Files::isRegularFile)).isEmpty();
+    }
+  }
 }
