@@ -2,11 +2,12 @@
 MVN ?= mvn -B
 JAVA ?= java
 
-.PHONY: build test bench bench-scale fmt crds docs demo kube kind-e2e clean
+.PHONY: build test bench bench-scale cds-classlist fmt crds docs demo kube kind-e2e clean
 
-## build: compile everything and produce sidecar/target/kassette-sidecar.jar
+## build: compile everything and produce sidecar/target/kassette-sidecar.jar (and its class-data sharing archive, kassette-sidecar.jsa: docs/performance.md)
 build:
 	$(MVN) -q install -DskipTests
+	bash tools/cds/archive.sh sidecar/target/kassette-sidecar.jar
 
 ## test: unit tests (*Test) and integration tests (*IT) against real Cassandra and a loopback S3 server
 test:
@@ -21,6 +22,11 @@ bench-scale: build
 	bash bench/run.sh scale
 	$(MVN) -q -pl operator test-compile surefire:test -Dtest=OperatorScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false
 	cat operator/target/operator-scale.txt
+
+## cds-classlist: record the classes the CLI and the agent load on a real node into sidecar/cds/kassette.classlist (the archive's list)
+cds-classlist:
+	$(MVN) -q install -DskipTests
+	bash bench/run.sh classlist
 
 ## crds: regenerate crds/ and the chart's crds/ from the Java types (a test fails when they are stale)
 crds:

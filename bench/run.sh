@@ -2,6 +2,7 @@
 # make bench: Kassette, cassandra-medusa 0.31.0, esop 3.0.1 and the copy floors (cp -r, aws s3 cp)
 # on one real Cassandra node (see bench/src/.../BackupBenchmark.java).
 # bench/run.sh scale: the scale figures (20,000+ SSTable files, 1,000+ backups; ScaleBenchmark.java).
+# bench/run.sh classlist: records sidecar/cds/kassette.classlist (ClassListRecorder.java).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${BENCH_WORK:-$PWD/.bench}
@@ -12,7 +13,7 @@ AWSCLI_VERSION=1.46.3
 SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6
 mkdir -p "$WORK" "$CACHE"
 ESOP="$WORK/esop-3.0.1.jar"
-if [ ! -f "$ESOP" ]; then
+if [ ! -f "$ESOP" ] && [ "${1:-}" != classlist ]; then
   mvn -B -q dependency:copy -Dartifact=com.instaclustr:esop:3.0.1 -DoutputDirectory="$WORK" >/dev/null
 fi
 # Each Python tool in a virtualenv of its own (their botocore pins differ), cached per version.
@@ -24,12 +25,14 @@ venv() {
     "$dir/bin/pip" install -q --disable-pip-version-check "$package"
   fi
 }
-venv "$CACHE/medusa-$MEDUSA_VERSION" "cassandra-medusa==$MEDUSA_VERSION"
-venv "$CACHE/awscli-$AWSCLI_VERSION" "awscli==$AWSCLI_VERSION"
+if [ "${1:-}" != classlist ]; then
+  venv "$CACHE/medusa-$MEDUSA_VERSION" "cassandra-medusa==$MEDUSA_VERSION"
+  venv "$CACHE/awscli-$AWSCLI_VERSION" "awscli==$AWSCLI_VERSION"
+fi
 # Its module has replace directives, so `go install pkg@version` refuses it: build in a copy of
 # the module (about 5 min and 230 MB the first time; cached per version). BENCH_SEAWEEDFS=0 skips.
 WEED="$CACHE/seaweedfs-$SEAWEEDFS_VERSION/weed"
-if [ "${BENCH_SEAWEEDFS:-1}" != 0 ] && [ "${1:-}" != scale ] && [ ! -x "$WEED" ]; then
+if [ "${BENCH_SEAWEEDFS:-1}" != 0 ] && [ -z "${1:-}" ] && [ ! -x "$WEED" ]; then
   echo "building SeaweedFS $SEAWEEDFS_VERSION (once) ..."
   src=$(GOFLAGS=-mod=mod go mod download -json "github.com/seaweedfs/seaweedfs@$SEAWEEDFS_VERSION" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
@@ -48,13 +51,22 @@ fi
 [ "${BENCH_SEAWEEDFS:-1}" != 0 ] && [ -x "$WEED" ] || WEED=
 CP_FILE="$WORK/bench.classpath"
 mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
+if [ "${1:-}" = classlist ]; then
+  exec java -Xmx1g -cp "bench/target/classes:$(cat "$CP_FILE")" \
+    -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" \
+    io.kassette.bench.ClassListRecorder "$WORK/classlist" "$PWD/sidecar/target/kassette-sidecar.jar" \
+    sidecar/cds/kassette.classlist
+fi
+# Kassette runs as in its image: with a class-data sharing archive of its jar.
+CDS="$WORK/kassette-sidecar.jsa"
+bash tools/cds/archive.sh "$PWD/sidecar/target/kassette-sidecar.jar" "$CDS"
 if [ "${1:-}" = scale ]; then
   exec java -Xmx2g -cp "bench/target/classes:$(cat "$CP_FILE")" \
-    -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" \
+    -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" -Dkassette.cds="$CDS" \
     io.kassette.bench.ScaleBenchmark "$WORK/scale" "$PWD/sidecar/target/kassette-sidecar.jar" \
     "$CACHE/awscli-$AWSCLI_VERSION/bin/aws"
 fi
 exec java -Xmx2g -cp "bench/target/classes:$(cat "$CP_FILE")" \
-  -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" \
+  -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" -Dkassette.cds="$CDS" \
   io.kassette.bench.BackupBenchmark "$WORK/run" "$PWD/sidecar/target/kassette-sidecar.jar" "$ESOP" \
   "$CACHE/medusa-$MEDUSA_VERSION/bin/medusa" "$CACHE/awscli-$AWSCLI_VERSION/bin/aws" ${WEED:+"$WEED"}

@@ -359,7 +359,7 @@ bucket_leftovers() {
 # the CLI in a sidecar container (its storage settings come from the pod's environment); a small
 # heap, so that it fits beside the agent in the container's memory limit
 kassette_cli() {
-  kubectl -n "$NS" exec prod-0 -c kassette -- java -Xmx160m -jar /opt/kassette/kassette-sidecar.jar "$@"
+  kubectl -n "$NS" exec prod-0 -c kassette -- java -Xmx160m -XX:SharedArchiveFile=/opt/kassette/kassette.jsa -jar /opt/kassette/kassette-sidecar.jar "$@"
 }
 
 verify_backup() { # <backup>: the CLI, from the sidecar image, checks every object of the backup

@@ -19,16 +19,22 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Kassette and esop side by side on one real Cassandra node and the same stores: a full backup to
- * file:// and to a loopback S3 server, the unchanged re-run, and a raw-copy baseline. Each tool
- * runs as its own process under /usr/bin/time for wall time and peak RSS.
+ * Kassette, Medusa and esop side by side on one real Cassandra node and the same stores: a full
+ * backup to file:// and to two loopback S3 servers, the unchanged re-run, the restore, and the copy
+ * floors. Each tool runs as its own process under /usr/bin/time for wall time, CPU and peak RSS;
+ * each compared run happens in {@link #ROUNDS} rounds and the table shows its median.
  *
- * <p>Arguments: work dir, Kassette jar, esop jar. Environment: BENCH_GIB (default 2).
+ * <p>Environment: BENCH_GIB (default 2), BENCH_ROUNDS (3), BENCH_PEERS, BENCH_HOLD.
  */
 public final class BackupBenchmark {
   private static final String KS = "bench";
   private static final int TABLES = 4;
   private static final int VALUE = 64 << 10;
+
+  /**
+   * BENCH_ROUNDS (default 3): how many times each compared run happens; the table shows the median.
+   */
+  static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
 
   /** BENCH_PEERS=0 runs Kassette and the floors only: for profiling Kassette itself. */
   static final boolean PEERS = !"0".equals(System.getenv("BENCH_PEERS"));
@@ -127,11 +133,37 @@ public final class BackupBenchmark {
       dataGiB = liveBytes() / (double) (1L << 30);
       System.out.printf(Locale.ROOT, "live SSTables: %.2f GiB in %d tables%n", dataGiB, TABLES);
 
-      Path rawCopy = rawCopy();
-      jvmStart();
-      String fileStore = "file://" + work.resolve("store-kassette");
-      kassette("file://", fileStore, FULL, "k1", null);
-      kassette("file://", fileStore, RERUN, "k2", null);
+      // Each compared run happens ROUNDS times, the tools taking turns in every round, and the
+      // table shows each one's median: one run on this machine moves by up to a third.
+      Path rawCopy = null;
+      String fileStore = null;
+      Path medusaLocal = null;
+      for (int round = 1; round <= ROUNDS; round++) {
+        String suffix = round == 1 ? "" : "-" + round;
+        jvmStart();
+        Path copy = rawCopy(suffix);
+        String store = "file://" + work.resolve("store-kassette" + suffix);
+        kassette("file://", store, FULL, "k1", null);
+        kassette("file://", store, RERUN, "k2", null);
+        Path medusaConfig = null;
+        if (PEERS) {
+          medusaConfig =
+              medusa.localConfig("local" + suffix, work.resolve("store-medusa" + suffix));
+          medusaRun("file://", FULL, medusa.backup(medusaConfig, "m1"));
+          medusaRun("file://", RERUN, medusa.backup(medusaConfig, "m2"));
+        }
+        if (round == 1) {
+          // the first round's copies and backups serve the S3 floor and the restores
+          rawCopy = copy;
+          fileStore = store;
+          medusaLocal = medusaConfig;
+        } else {
+          for (String dir :
+              List.of("rawcopy", "rawcopy-synced", "store-kassette", "store-medusa")) {
+            BenchProcess.deleteTree(work.resolve(dir + suffix));
+          }
+        }
+      }
       // Client-side encryption: the same full backup, encrypted, into a store of its own.
       Path keys = Files.createDirectories(work.resolve("encryption-keys"));
       byte[] key = new byte[32];
@@ -144,10 +176,7 @@ public final class BackupBenchmark {
       kassette(
           "file://" + ENCRYPTED, "file://" + work.resolve("store-encrypted"), FULL, "x1", null);
       encryption = List.of();
-      Path medusaLocal = medusa.localConfig("local", work.resolve("store-medusa"));
       if (PEERS) {
-        medusaRun("file://", FULL, medusa.backup(medusaLocal, "m1"));
-        medusaRun("file://", RERUN, medusa.backup(medusaLocal, "m2"));
         esop("file://", "file://" + work.resolve("store-esop"), FULL, "e1", null);
         esop("file://", "file://" + work.resolve("store-esop"), RERUN, "e2", null);
       }
@@ -271,12 +300,12 @@ public final class BackupBenchmark {
   }
 
   /** The file floor: {@code cp -r} of a snapshot; the copy stays for the S3 floor. */
-  private Path rawCopy() throws Exception {
+  private Path rawCopy(String suffix) throws Exception {
     BenchProcess.nodetool(node, "snapshot", "-t", "rawcopy", KS);
-    Path target = copySnapshot("rawcopy", "", CP, "floor");
+    Path target = copySnapshot("rawcopy" + suffix, "", CP, "floor");
     // Kassette syncs every object it writes (a backup that a power cut can lose is not one);
     // cp does not, and on a machine with free memory writes only to the page cache.
-    copySnapshot("rawcopy-synced", "sync -f " + work + "; ", CP_SYNC, "durable floor");
+    copySnapshot("rawcopy-synced" + suffix, "sync -f " + work + "; ", CP_SYNC, "durable floor");
     BenchProcess.nodetool(node, "clearsnapshot", "-t", "rawcopy", "--", KS);
     return target;
   }
@@ -346,20 +375,55 @@ public final class BackupBenchmark {
         new Row(KASSETTE, "jvm", "start", 0, t.seconds(), t.cpuSeconds(), t.rssKiB(), "--help"));
   }
 
-  /** The S3 floor, then Kassette's and Medusa's full backup and re-run, on one S3 server. */
+  /**
+   * The S3 floor, then Kassette's and Medusa's full backup and re-run, on one S3 server, in {@link
+   * #ROUNDS} rounds; each round's objects are deleted after it (the disk holds the node, the stores
+   * and the server's objects at once).
+   */
   private void s3Runs(String store, java.net.URI endpoint, Path rawCopy) throws Exception {
-    awsCopy(store, rawCopy, endpoint);
-    kassette(store, "s3://bench/kassette", FULL, "s1", endpoint.toString());
-    kassette(store, "s3://bench/kassette", RERUN, "s2", endpoint.toString());
-    if (PEERS) {
-      Path medusaS3 = medusa.s3Config(store.replaceAll("\\W", ""), endpoint, "bench", "medusa");
-      medusaRun(store, FULL, medusa.backup(medusaS3, "ms1"));
-      medusaRun(store, RERUN, medusa.backup(medusaS3, "ms2"));
+    for (int round = 1; round <= ROUNDS; round++) {
+      String prefix = "r" + round + "/";
+      awsCopy(store, rawCopy, endpoint, prefix + "awscli/");
+      kassette(store, "s3://bench/" + prefix + "kassette", FULL, "s1", endpoint.toString());
+      kassette(store, "s3://bench/" + prefix + "kassette", RERUN, "s2", endpoint.toString());
+      if (PEERS) {
+        // Medusa's prefix may not hold a slash
+        Path medusaS3 =
+            medusa.s3Config(
+                store.replaceAll("\\W", "") + round, endpoint, "bench", "medusa-r" + round);
+        medusaRun(store, FULL, medusa.backup(medusaS3, "ms1"));
+        medusaRun(store, RERUN, medusa.backup(medusaS3, "ms2"));
+      }
+      removeObjects(endpoint, prefix);
+      removeObjects(endpoint, "medusa-r" + round + "/");
+    }
+  }
+
+  /** Deletes every object under {@code prefix} of the benchmark's bucket, untimed. */
+  private void removeObjects(java.net.URI endpoint, String prefix) throws Exception {
+    List<String> cmd =
+        List.of(
+            awsBin.toString(),
+            "--endpoint-url",
+            endpoint.toString(),
+            "s3",
+            "rm",
+            "--recursive",
+            "--only-show-errors",
+            "s3://bench/" + prefix);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().putAll(BenchProcess.s3Env());
+    if (pb.start().waitFor() != 0) {
+      throw new IllegalStateException("could not delete s3://bench/" + prefix);
     }
   }
 
   /** The S3 floor: the AWS CLI's recursive copy of the same snapshot to the same S3 server. */
-  private void awsCopy(String store, Path rawCopy, java.net.URI endpoint) throws Exception {
+  private void awsCopy(String store, Path rawCopy, java.net.URI endpoint, String prefix)
+      throws Exception {
     List<String> cmd =
         List.of(
             awsBin.toString(),
@@ -370,7 +434,7 @@ public final class BackupBenchmark {
             "--recursive",
             "--only-show-errors",
             rawCopy.toString(),
-            "s3://bench/awscli/");
+            "s3://bench/" + prefix);
     BenchProcess.Timed t = timed(cmd, BenchProcess.s3Env());
     add(AWS, store, FULL, t, () -> "floor");
   }
@@ -514,7 +578,61 @@ public final class BackupBenchmark {
     }
   }
 
+  /**
+   * One row per tool, store and run: the median round by wall time (with that round's CPU, server
+   * CPU and phases), the largest RSS of any round, and the rounds' range in the note. A run that
+   * failed in any round shows that failure instead.
+   */
+  private void collapseRounds() {
+    Map<List<String>, List<Row>> groups = new java.util.LinkedHashMap<>();
+    for (Row r : rows) {
+      groups.computeIfAbsent(List.of(r.tool, r.store, r.run), k -> new ArrayList<>()).add(r);
+    }
+    List<Row> collapsed = new ArrayList<>();
+    Map<Row, Double> server = new java.util.LinkedHashMap<>();
+    for (List<Row> samples : groups.values()) {
+      java.util.Optional<Row> failed = samples.stream().filter(r -> !r.ran()).findFirst();
+      Row row;
+      Row from;
+      if (samples.size() == 1 || failed.isPresent()) {
+        row = failed.orElse(samples.get(0));
+        from = row;
+      } else {
+        List<Row> sorted =
+            samples.stream().sorted(java.util.Comparator.comparingDouble(Row::seconds)).toList();
+        // the upper median when the count is even: never the kinder of two middle rounds
+        from = sorted.get(sorted.size() / 2);
+        String range =
+            String.format(
+                Locale.ROOT,
+                "median of %d (%.1f-%.1f s)",
+                sorted.size(),
+                sorted.get(0).seconds,
+                sorted.get(sorted.size() - 1).seconds);
+        row =
+            new Row(
+                from.tool,
+                from.store,
+                from.run,
+                from.gib,
+                from.seconds,
+                from.cpuSeconds,
+                samples.stream().mapToLong(Row::rssKiB).max().orElse(0),
+                from.note.isEmpty() ? range : range + "; " + from.note);
+      }
+      collapsed.add(row);
+      if (serverCpuByRow.containsKey(from)) {
+        server.put(row, serverCpuByRow.get(from));
+      }
+    }
+    rows.clear();
+    rows.addAll(collapsed);
+    serverCpuByRow.clear();
+    serverCpuByRow.putAll(server);
+  }
+
   private void print() {
+    collapseRounds();
     String header = "%-14s %-19s %-17s %5s %8s %7s %7s %7s %9s %7s %8s  %s%n";
     System.out.println();
     System.out.printf(
@@ -588,7 +706,10 @@ public final class BackupBenchmark {
         "\n'vs X' = X's wall time / this row's for the same store and run (above 1: this row is"
             + " faster); 'of floor' = the floor's wall time / this row's (cp -r for file://, aws s3"
             + " cp --recursive for S3). Every tool is a separate process, one after the other, on"
-            + " the same node; RSS is GNU time's maximum resident set size.");
+            + " the same node, after a sync; RSS is GNU time's maximum resident set size (of"
+            + " every round). Compared runs: the median of "
+            + ROUNDS
+            + " rounds, the tools taking turns in each.");
     encryptionCosts();
     s3Cpu();
     targets();

@@ -25,16 +25,26 @@ final class BenchProcess {
 
   /**
    * The JVM options of the sidecar image (docker/sidecar.Dockerfile), with the heap capped at 256m
-   * as the benchmark always ran it.
+   * as the benchmark always ran it, and the image's class-data sharing archive when bench/run.sh
+   * made one for the jar (-Dkassette.cds; tools/cds/archive.sh).
    */
-  static final List<String> KASSETTE_JVM =
-      List.of(
-          "-Xmx256m",
-          "-XX:+UseSerialGC",
-          "-Xms16m",
-          "-XX:MinHeapFreeRatio=10",
-          "-XX:MaxHeapFreeRatio=30",
-          "-Dio.netty.allocator.type=unpooled");
+  static final List<String> KASSETTE_JVM = kassetteJvm(System.getProperty("kassette.cds"));
+
+  private static List<String> kassetteJvm(String archive) {
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-Xms16m",
+                "-XX:MinHeapFreeRatio=10",
+                "-XX:MaxHeapFreeRatio=30",
+                "-Dio.netty.allocator.type=unpooled"));
+    if (archive != null && Files.isRegularFile(Path.of(archive))) {
+      options.add("-XX:SharedArchiveFile=" + archive);
+    }
+    return List.copyOf(options);
+  }
 
   /**
    * One process's run. {@code rssKiB} is GNU time's maximum resident set size: that of the largest
@@ -69,6 +79,9 @@ final class BenchProcess {
   }
 
   Timed timed(List<String> cmd, Map<String, String> env) throws Exception {
+    // What an earlier run left in the page cache is written out first: no run pays for another's
+    // writes.
+    new ProcessBuilder("sync").inheritIO().start().waitFor();
     Path rss = Files.createTempFile(work, "time", ".txt");
     Path log = Files.createTempFile(work, "run", ".log");
     List<String> full =
