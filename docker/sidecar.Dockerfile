@@ -12,10 +12,14 @@ COPY sidecar/target/kassette-sidecar.jar /opt/kassette/kassette-sidecar.jar
 COPY sidecar/target/kassette-sidecar-sbom.json /opt/kassette/sbom.cdx.json
 # A class-data sharing archive of the classes the CLI and the agent load (make cds-classlist), made
 # here because it belongs to this jar at this path and to this image's java: a process maps them
-# instead of reading, verifying and linking them from the jar (docs/performance.md).
+# instead of reading, verifying and linking them from the jar (docs/performance.md). -Xshare:on
+# fails the build if the archive cannot be used: a JVM given an unusable one shares no class at all,
+# not even the JDK's.
 COPY sidecar/cds/kassette.classlist /opt/kassette/kassette.classlist
 RUN java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile=/opt/kassette/kassette.classlist \
       -XX:SharedArchiveFile=/opt/kassette/kassette.jsa -cp /opt/kassette/kassette-sidecar.jar > /dev/null \
+ && java -Xshare:on -XX:+UseSerialGC -XX:SharedArchiveFile=/opt/kassette/kassette.jsa \
+      -jar /opt/kassette/kassette-sidecar.jar --version \
  && rm /opt/kassette/kassette.classlist
 USER 999:999
 EXPOSE 8090

@@ -73,6 +73,9 @@ public final class BackupBenchmark {
   private final Path weedBin;
   private final List<Row> rows = new ArrayList<>();
 
+  /** Each collapsed row's rounds, in order (collapseRounds), for ratios taken round by round. */
+  private final Map<List<String>, List<Row>> roundsOf = new java.util.HashMap<>();
+
   /**
    * The CPU-seconds the S3 server in use has spent so far; null outside the S3 runs. Each S3 run's
    * share is kept by {@link #add}, to show how much of the 2 cores client and server took.
@@ -140,23 +143,30 @@ public final class BackupBenchmark {
       Path medusaLocal = null;
       for (int round = 1; round <= ROUNDS; round++) {
         String suffix = round == 1 ? "" : "-" + round;
-        jvmStart();
-        Path copy = rawCopy(suffix);
         String store = "file://" + work.resolve("store-kassette" + suffix);
-        kassette("file://", store, FULL, "k1", null);
-        kassette("file://", store, RERUN, "k2", null);
-        Path medusaConfig = null;
-        if (PEERS) {
-          medusaConfig =
-              medusa.localConfig("local" + suffix, work.resolve("store-medusa" + suffix));
-          medusaRun("file://", FULL, medusa.backup(medusaConfig, "m1"));
-          medusaRun("file://", RERUN, medusa.backup(medusaConfig, "m2"));
-        }
+        Path[] copy = new Path[1];
+        Path[] medusaConfig = new Path[1];
+        jvmStart();
+        inTurn(
+            round,
+            () -> copy[0] = rawCopy(suffix),
+            () -> {
+              kassette("file://", store, FULL, "k1", null);
+              kassette("file://", store, RERUN, "k2", null);
+            },
+            () -> {
+              if (PEERS) {
+                medusaConfig[0] =
+                    medusa.localConfig("local" + suffix, work.resolve("store-medusa" + suffix));
+                medusaRun("file://", FULL, medusa.backup(medusaConfig[0], "m1"));
+                medusaRun("file://", RERUN, medusa.backup(medusaConfig[0], "m2"));
+              }
+            });
         if (round == 1) {
           // the first round's copies and backups serve the S3 floor and the restores
-          rawCopy = copy;
+          rawCopy = copy[0];
           fileStore = store;
-          medusaLocal = medusaConfig;
+          medusaLocal = medusaConfig[0];
         } else {
           for (String dir :
               List.of("rawcopy", "rawcopy-synced", "store-kassette", "store-medusa")) {
@@ -330,6 +340,7 @@ public final class BackupBenchmark {
 
   /** A tool's run, with the S3 server's CPU time during it when an S3 server is in use. */
   private BenchProcess.Timed timed(List<String> cmd, Map<String, String> env) throws Exception {
+    BenchProcess.settle(); // the server's share of the sync is no run's
     double before = serverCpu == null ? 0 : serverCpu.getAsDouble();
     BenchProcess.Timed t = process.timed(cmd, env);
     lastServerCpu = serverCpu == null ? 0 : serverCpu.getAsDouble() - before;
@@ -383,36 +394,51 @@ public final class BackupBenchmark {
   private void s3Runs(String store, java.net.URI endpoint, Path rawCopy) throws Exception {
     for (int round = 1; round <= ROUNDS; round++) {
       String prefix = "r" + round + "/";
-      awsCopy(store, rawCopy, endpoint, prefix + "awscli/");
-      kassette(store, "s3://bench/" + prefix + "kassette", FULL, "s1", endpoint.toString());
-      kassette(store, "s3://bench/" + prefix + "kassette", RERUN, "s2", endpoint.toString());
-      if (PEERS) {
-        // Medusa's prefix may not hold a slash
-        Path medusaS3 =
-            medusa.s3Config(
-                store.replaceAll("\\W", "") + round, endpoint, "bench", "medusa-r" + round);
-        medusaRun(store, FULL, medusa.backup(medusaS3, "ms1"));
-        medusaRun(store, RERUN, medusa.backup(medusaS3, "ms2"));
-      }
+      // Medusa's prefix may not hold a slash
+      String medusaPrefix = "medusa-r" + round;
+      Path medusaS3 =
+          PEERS
+              ? medusa.s3Config(
+                  store.replaceAll("\\W", "") + round, endpoint, "bench", medusaPrefix)
+              : null;
+      inTurn(
+          round,
+          () -> awsCopy(store, rawCopy, endpoint, prefix + "awscli/"),
+          () -> {
+            kassette(store, "s3://bench/" + prefix + "kassette", FULL, "s1", endpoint.toString());
+            kassette(store, "s3://bench/" + prefix + "kassette", RERUN, "s2", endpoint.toString());
+          },
+          () -> {
+            if (PEERS) {
+              medusaRun(store, FULL, medusa.backup(medusaS3, "ms1"));
+              medusaRun(store, RERUN, medusa.backup(medusaS3, "ms2"));
+            }
+          });
       removeObjects(endpoint, prefix);
-      removeObjects(endpoint, "medusa-r" + round + "/");
+      removeObjects(endpoint, medusaPrefix + "/");
+    }
+  }
+
+  /** One tool's runs in a round. */
+  @FunctionalInterface
+  private interface Turn {
+    void run() throws Exception;
+  }
+
+  /**
+   * The floor's, Kassette's and the peer's runs of one round, each round starting one turn later:
+   * no tool always runs first (into an idle machine) or last (after the others' writes).
+   */
+  private static void inTurn(int round, Turn... turns) throws Exception {
+    for (int i = 0; i < turns.length; i++) {
+      turns[(i + round - 1) % turns.length].run();
     }
   }
 
   /** Deletes every object under {@code prefix} of the benchmark's bucket, untimed. */
   private void removeObjects(java.net.URI endpoint, String prefix) throws Exception {
-    List<String> cmd =
-        List.of(
-            awsBin.toString(),
-            "--endpoint-url",
-            endpoint.toString(),
-            "s3",
-            "rm",
-            "--recursive",
-            "--only-show-errors",
-            "s3://bench/" + prefix);
     ProcessBuilder pb =
-        new ProcessBuilder(cmd)
+        new ProcessBuilder(awsS3(endpoint, "rm", "s3://bench/" + prefix))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().putAll(BenchProcess.s3Env());
@@ -424,19 +450,27 @@ public final class BackupBenchmark {
   /** The S3 floor: the AWS CLI's recursive copy of the same snapshot to the same S3 server. */
   private void awsCopy(String store, Path rawCopy, java.net.URI endpoint, String prefix)
       throws Exception {
-    List<String> cmd =
-        List.of(
-            awsBin.toString(),
-            "--endpoint-url",
-            endpoint.toString(),
-            "s3",
-            "cp",
-            "--recursive",
-            "--only-show-errors",
-            rawCopy.toString(),
-            "s3://bench/" + prefix);
-    BenchProcess.Timed t = timed(cmd, BenchProcess.s3Env());
+    BenchProcess.Timed t =
+        timed(
+            awsS3(endpoint, "cp", rawCopy.toString(), "s3://bench/" + prefix),
+            BenchProcess.s3Env());
     add(AWS, store, FULL, t, () -> "floor");
+  }
+
+  /** The AWS CLI's recursive {@code s3 <command>} against {@code endpoint}, errors only. */
+  private List<String> awsS3(java.net.URI endpoint, String command, String... paths) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                awsBin.toString(),
+                "--endpoint-url",
+                endpoint.toString(),
+                "s3",
+                command,
+                "--recursive",
+                "--only-show-errors"));
+    cmd.addAll(List.of(paths));
+    return cmd;
   }
 
   private void medusaRun(String store, String run, List<String> cmd) throws Exception {
@@ -586,7 +620,7 @@ public final class BackupBenchmark {
   private void collapseRounds() {
     Map<List<String>, List<Row>> groups = new java.util.LinkedHashMap<>();
     for (Row r : rows) {
-      groups.computeIfAbsent(List.of(r.tool, r.store, r.run), k -> new ArrayList<>()).add(r);
+      groups.computeIfAbsent(key(r), k -> new ArrayList<>()).add(r);
     }
     List<Row> collapsed = new ArrayList<>();
     Map<Row, Double> server = new java.util.LinkedHashMap<>();
@@ -600,7 +634,8 @@ public final class BackupBenchmark {
       } else {
         List<Row> sorted =
             samples.stream().sorted(java.util.Comparator.comparingDouble(Row::seconds)).toList();
-        // the upper median when the count is even: never the kinder of two middle rounds
+        // a row's own time: the slower of two middle rounds when the count is even (ratios between
+        // rows are taken round by round: speedup)
         from = sorted.get(sorted.size() / 2);
         String range =
             String.format(
@@ -621,6 +656,9 @@ public final class BackupBenchmark {
                 from.note.isEmpty() ? range : range + "; " + from.note);
       }
       collapsed.add(row);
+      if (failed.isEmpty()) {
+        roundsOf.put(key(row), samples);
+      }
       if (serverCpuByRow.containsKey(from)) {
         server.put(row, serverCpuByRow.get(from));
       }
@@ -682,7 +720,7 @@ public final class BackupBenchmark {
         if (r.run.equals(FULL) && !isFloor(r)) {
           ofFloor =
               floor(r.store)
-                  .map(f -> String.format(Locale.ROOT, "%.0f%%", 100 * f.seconds / r.seconds))
+                  .map(f -> String.format(Locale.ROOT, "%.0f%%", 100 * speedup(f, r)))
                   .orElse("");
         }
       }
@@ -704,7 +742,7 @@ public final class BackupBenchmark {
     }
     System.out.println(
         "\n'vs X' = X's wall time / this row's for the same store and run (above 1: this row is"
-            + " faster); 'of floor' = the floor's wall time / this row's (cp -r for file://, aws s3"
+            + " faster; for runs in rounds, the median of the ratios within each round); 'of floor' = the floor's wall time / this row's (cp -r for file://, aws s3"
             + " cp --recursive for S3). Every tool is a separate process, one after the other, on"
             + " the same node, after a sync; RSS is GNU time's maximum resident set size (of"
             + " every round). Compared runs: the median of "
@@ -724,18 +762,13 @@ public final class BackupBenchmark {
               k -> {
                 find(MedusaTool.NAME, store, FULL)
                     .ifPresent(
-                        m ->
-                            target(
-                                "full backup >= 2x Medusa on " + store,
-                                m.seconds / k.seconds,
-                                2,
-                                "x"));
+                        m -> target("full backup >= 2x Medusa on " + store, speedup(m, k), 2, "x"));
                 floor(store)
                     .ifPresent(
                         f ->
                             target(
                                 "full backup >= 90% of the floor on " + store,
-                                100 * f.seconds / k.seconds,
+                                100 * speedup(f, k),
                                 90,
                                 "%"));
               });
@@ -748,7 +781,7 @@ public final class BackupBenchmark {
                         f ->
                             target(
                                 "full backup >= 90% of cp -r + sync (the durable floor) on file://",
-                                100 * f.seconds / k.seconds, 90, "%")));
+                                100 * speedup(f, k), 90, "%")));
     find(KASSETTE, "file://", RERUN)
         .ifPresent(
             k ->
@@ -777,10 +810,7 @@ public final class BackupBenchmark {
                     .ifPresent(
                         m ->
                             target(
-                                "restore >= 2x " + m.tool + " on file://",
-                                m.seconds / k.seconds,
-                                2,
-                                "x")));
+                                "restore >= 2x " + m.tool + " on file://", speedup(m, k), 2, "x")));
     rows.stream()
         .filter(r -> r.tool.equals(KASSETTE) && r.seconds > 0)
         .mapToLong(Row::rssKiB)
@@ -865,8 +895,31 @@ public final class BackupBenchmark {
     return r.tool.equals(CP) || r.tool.equals(CP_SYNC) || r.tool.equals(AWS);
   }
 
-  private static String ratio(Row other, Row r) {
-    return String.format(Locale.ROOT, "%.1fx", other.seconds / r.seconds);
+  /**
+   * {@code other}'s wall time over {@code r}'s: when both ran in the same rounds, the median of the
+   * ratios within each round (the lower one of an even count), so that a round where the machine
+   * was slow for both counts as one; else the ratio of the two rows.
+   */
+  private double speedup(Row other, Row r) {
+    List<Row> a = roundsOf.get(key(other));
+    List<Row> b = roundsOf.get(key(r));
+    if (a == null || b == null || a.size() != b.size() || a.size() < 2) {
+      return other.seconds / r.seconds;
+    }
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      ratios.add(a.get(i).seconds / b.get(i).seconds);
+    }
+    java.util.Collections.sort(ratios);
+    return ratios.get((ratios.size() - 1) / 2);
+  }
+
+  private static List<String> key(Row r) {
+    return List.of(r.tool, r.store, r.run);
+  }
+
+  private String ratio(Row other, Row r) {
+    return String.format(Locale.ROOT, "%.1fx", speedup(other, r));
   }
 
   private static String fmt(double v) {

@@ -79,9 +79,7 @@ final class BenchProcess {
   }
 
   Timed timed(List<String> cmd, Map<String, String> env) throws Exception {
-    // What an earlier run left in the page cache is written out first: no run pays for another's
-    // writes.
-    new ProcessBuilder("sync").inheritIO().start().waitFor();
+    settle();
     Path rss = Files.createTempFile(work, "time", ".txt");
     Path log = Files.createTempFile(work, "run", ".log");
     List<String> full =
@@ -128,6 +126,14 @@ final class BenchProcess {
         tail.length() > 160 ? tail.substring(0, 160) : tail,
         phases,
         log);
+  }
+
+  /**
+   * Writes out what an earlier run left in the page cache, so that no run pays for another's
+   * writes; a caller that measures around {@link #timed} calls it first too.
+   */
+  static void settle() throws IOException, InterruptedException {
+    new ProcessBuilder("sync").inheritIO().start().waitFor();
   }
 
   /** How Kassette's backup and restore reach {@code node}, with 8 files at once. */

@@ -35,8 +35,9 @@ public final class FileStreamer {
 
   /**
    * Copies {@code source} to {@code out}. A plain file is read once for its checksum and copied by
-   * the kernel (sendfile): against reading and writing each chunk from here, that took about a
-   * third off a 2 GiB file:// backup's system CPU and a quarter off its time (make bench).
+   * the kernel (sendfile): against reading and writing each chunk from here, that took a quarter to
+   * a third off a 2 GiB copy's system CPU and about a sixth off a file:// backup's time
+   * (docs/performance.md, finding 12).
    */
   public static UploadResult copy(UploadSource source, TransferControl control, FileChannel out)
       throws IOException {
@@ -53,6 +54,9 @@ public final class FileStreamer {
     }
     long length = source.length();
     CRC32C crc = new CRC32C();
+    // The checksum is of the bytes read here, the stored bytes are those the kernel reads again: a
+    // file written to in place in between (never a snapshot's) fails the upload instead.
+    java.nio.file.attribute.FileTime modified = java.nio.file.Files.getLastModifiedTime(file.get());
     ByteBuffer scratch = borrow();
     try (FileChannel in = FileChannel.open(file.get(), StandardOpenOption.READ)) {
       for (long position = 0; position < length; ) {
@@ -73,6 +77,9 @@ public final class FileStreamer {
           done += sent;
         }
         position += n;
+      }
+      if (!java.nio.file.Files.getLastModifiedTime(file.get()).equals(modified)) {
+        throw new IOException(source.describe() + " changed while being uploaded");
       }
     } finally {
       giveBack(scratch);

@@ -76,4 +76,26 @@ class FileSystemStoreTest extends ObjectStoreContract {
       assertThat(files.filter(Files::isRegularFile)).isEmpty();
     }
   }
+
+  @Test
+  void aFileWrittenInPlaceWhileCopiedFailsTheUploadAndStoresNothing() throws Exception {
+    Path file = Files.write(tmp.resolve("rewritten"), new byte[3 * Checksums.CHUNK]);
+    // an old time, so that the write below changes it whatever the clock's granularity
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
+    TransferControl rewriteAfterFirstRead =
+        new TransferControl(
+            null,
+            bytes -> {
+              try (var channel =
+                  java.nio.channels.FileChannel.open(
+                      file, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), 0);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    assertThatThrownBy(() -> store.upload("k/rewritten", file, rewriteAfterFirstRead))
+        .hasMessageContaining("changed while being uploaded");
+    assertThat(store.list("k/")).isEmpty();
+  }
 }
