@@ -56,20 +56,13 @@ class FileSystemStoreTest extends ObjectStoreContract {
   @Test
   void aFileThatShrinksWhileCopiedFailsTheUploadAndStoresNothing() throws Exception {
     Path file = Files.write(tmp.resolve("shrinking"), new byte[3 * Checksums.CHUNK]);
-    // Cut the file to one chunk once its first chunk has been read, before the kernel copies it.
-    TransferControl truncateAfterFirstRead =
-        new TransferControl(
-            null,
-            bytes -> {
-              try (var channel =
-                  java.nio.channels.FileChannel.open(
-                      file, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.truncate(Checksums.CHUNK / 2);
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            });
-    assertThatThrownBy(() -> store.upload("k/shrinking", file, truncateAfterFirstRead))
+    // Cut the file to half a chunk once its first chunk has been read, before the kernel copies it.
+    assertThatThrownBy(
+            () ->
+                store.upload(
+                    "k/shrinking",
+                    file,
+                    onFirstRead(file, channel -> channel.truncate(Checksums.CHUNK / 2))))
         .hasMessageContaining("shrank while being uploaded");
     assertThat(store.list("k/")).isEmpty();
     try (var files = Files.walk(tmp.resolve("bucket"))) {
@@ -82,20 +75,38 @@ class FileSystemStoreTest extends ObjectStoreContract {
     Path file = Files.write(tmp.resolve("rewritten"), new byte[3 * Checksums.CHUNK]);
     // an old time, so that the write below changes it whatever the clock's granularity
     Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
-    TransferControl rewriteAfterFirstRead =
-        new TransferControl(
-            null,
-            bytes -> {
-              try (var channel =
-                  java.nio.channels.FileChannel.open(
-                      file, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), 0);
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            });
-    assertThatThrownBy(() -> store.upload("k/rewritten", file, rewriteAfterFirstRead))
+    assertThatThrownBy(
+            () ->
+                store.upload(
+                    "k/rewritten",
+                    file,
+                    onFirstRead(
+                        file,
+                        channel ->
+                            channel.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), 0))))
         .hasMessageContaining("changed while being uploaded");
     assertThat(store.list("k/")).isEmpty();
+  }
+
+  /** What a test does to the file being uploaded. */
+  private interface FileChange {
+    void apply(java.nio.channels.FileChannel channel) throws java.io.IOException;
+  }
+
+  /**
+   * A transfer control that changes {@code file} at every chunk the upload reports read: the first
+   * time, between the checksum's read and the kernel's copy of that chunk.
+   */
+  private static TransferControl onFirstRead(Path file, FileChange change) {
+    return new TransferControl(
+        null,
+        bytes -> {
+          try (var channel =
+              java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            change.apply(channel);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
   }
 }
