@@ -15,12 +15,6 @@ import java.util.zip.CRC32C;
  */
 public final class FileStreamer {
 
-  /** Receives the source's bytes in order. The buffer is only valid during the call. */
-  @FunctionalInterface
-  private interface Sink {
-    void write(ByteBuffer chunk) throws IOException;
-  }
-
   // Direct buffers read into and written from in place, one per upload in flight, kept for the
   // next: a heap buffer per 1 MiB chunk was 82% of a file:// backup's allocation, and with the
   // image's small serial heap it cost a collection every few chunks (198 in a 1 GiB backup, 2 s of
@@ -34,76 +28,51 @@ public final class FileStreamer {
   private FileStreamer() {}
 
   /**
-   * Copies {@code source} to {@code out}. A plain file is read once for its checksum and copied by
-   * the kernel (sendfile): against reading and writing each chunk from here, that took a quarter to
-   * a third off a 2 GiB copy's system CPU and about a sixth off a file:// backup's time
-   * (docs/performance.md, finding 12).
+   * Copies {@code source} to {@code out}, each chunk read into a pooled buffer for its checksum and
+   * the rate limit. A plain file's chunk then goes out by the kernel (sendfile), not written back
+   * from here: a quarter to a third off a 2 GiB copy's system CPU and about a sixth off a file://
+   * backup's time (docs/performance.md, finding 12).
    */
   public static UploadResult copy(UploadSource source, TransferControl control, FileChannel out)
       throws IOException {
     java.util.Optional<java.nio.file.Path> file = source.plainFile();
-    if (file.isEmpty()) {
-      return stream(
-          source,
-          control,
-          chunk -> {
-            while (chunk.hasRemaining()) {
-              out.write(chunk);
-            }
-          });
-    }
-    long length = source.length();
-    CRC32C crc = new CRC32C();
     // The checksum is of the bytes read here, the stored bytes are those the kernel reads again: a
     // file written to in place in between (never a snapshot's) fails the upload instead.
-    java.nio.file.attribute.FileTime modified = java.nio.file.Files.getLastModifiedTime(file.get());
+    java.nio.file.attribute.FileTime modified =
+        file.isPresent() ? java.nio.file.Files.getLastModifiedTime(file.get()) : null;
+    CRC32C crc = new CRC32C();
+    long position = 0;
     ByteBuffer scratch = borrow();
-    try (FileChannel in = FileChannel.open(file.get(), StandardOpenOption.READ)) {
-      for (long position = 0; position < length; ) {
-        scratch.clear().limit((int) Math.min(scratch.capacity(), length - position));
-        while (scratch.hasRemaining()) {
-          if (in.read(scratch, position + scratch.position()) < 0) {
-            throw new IOException(source.describe() + " shrank while being uploaded");
-          }
-        }
-        int n = scratch.flip().remaining();
-        crc.update(scratch);
+    try (UploadSource.Chunks chunks = source.open();
+        FileChannel in =
+            file.isPresent() ? FileChannel.open(file.get(), StandardOpenOption.READ) : null) {
+      for (ByteBuffer chunk; (chunk = chunks.next(scratch)) != null; ) {
+        int n = chunk.remaining();
+        crc.update(chunk.duplicate());
         control.pass(n);
-        for (long done = 0; done < n; ) {
-          long sent = in.transferTo(position + done, n - done, out);
-          if (sent <= 0) {
-            throw new IOException(source.describe() + " shrank while being uploaded");
+        if (in == null) {
+          while (chunk.hasRemaining()) {
+            out.write(chunk);
           }
-          done += sent;
+        } else {
+          for (long done = 0; done < n; ) {
+            long sent = in.transferTo(position + done, n - done, out);
+            if (sent <= 0) {
+              throw new IOException(source.describe() + " shrank while being uploaded");
+            }
+            done += sent;
+          }
         }
         position += n;
       }
-      if (!java.nio.file.Files.getLastModifiedTime(file.get()).equals(modified)) {
+      if (modified != null
+          && !java.nio.file.Files.getLastModifiedTime(file.get()).equals(modified)) {
         throw new IOException(source.describe() + " changed while being uploaded");
       }
     } finally {
       giveBack(scratch);
     }
-    return new UploadResult(length, Checksums.hex(crc));
-  }
-
-  private static UploadResult stream(UploadSource source, TransferControl control, Sink sink)
-      throws IOException {
-    CRC32C crc = new CRC32C();
-    long size = 0;
-    ByteBuffer scratch = borrow();
-    try (UploadSource.Chunks chunks = source.open()) {
-      for (ByteBuffer chunk; (chunk = chunks.next(scratch)) != null; ) {
-        int n = chunk.remaining();
-        crc.update(chunk.duplicate());
-        control.pass(n);
-        sink.write(chunk);
-        size += n;
-      }
-    } finally {
-      giveBack(scratch);
-    }
-    return new UploadResult(size, Checksums.hex(crc));
+    return new UploadResult(position, Checksums.hex(crc));
   }
 
   /** A direct buffer of {@link Checksums#CHUNK} bytes, to {@link #giveBack} when done. */
