@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -193,25 +192,17 @@ public final class ClassListRecorder {
     try {
       HttpClient http = HttpClient.newHttpClient();
       URI base = URI.create("http://127.0.0.1:" + port);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (true) {
-        try {
-          if (http.send(
-                      HttpRequest.newBuilder(base.resolve("/readyz")).build(),
-                      HttpResponse.BodyHandlers.discarding())
-                  .statusCode()
-              == 200) {
-            break;
-          }
-        } catch (java.io.IOException notYet) {
-          // not listening yet
-        }
-        if (System.nanoTime() > deadline || !agent.isAlive()) {
-          throw new IllegalStateException(
-              "the agent did not get ready: " + Files.readString(work.resolve("serve.log")));
-        }
-        Thread.sleep(200);
-      }
+      io.kassette.testkit.CachedTools.awaitReady(
+          agent,
+          work.resolve("serve.log"),
+          "the agent",
+          60,
+          () ->
+              http.send(
+                          HttpRequest.newBuilder(base.resolve("/readyz")).build(),
+                          HttpResponse.BodyHandlers.discarding())
+                      .statusCode()
+                  == 200);
       http.send(
           HttpRequest.newBuilder(base.resolve("/metrics")).build(),
           HttpResponse.BodyHandlers.discarding());

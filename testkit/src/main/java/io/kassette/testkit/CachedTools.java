@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * Test servers built or installed once per version by a script of {@code tools/test-servers} into
  * the cache outside the repository ({@code KASSETTE_CACHE}, default {@code ~/.cache/kassette}).
  */
-final class CachedTools {
+public final class CachedTools {
   private CachedTools() {}
 
   /** The cache directory. */
@@ -54,7 +54,7 @@ final class CachedTools {
 
   /** Whether a starting server answers yet; an IOException means not yet. */
   @FunctionalInterface
-  interface ReadyProbe {
+  public interface ReadyProbe {
     boolean ready() throws IOException, InterruptedException;
   }
 
@@ -62,7 +62,8 @@ final class CachedTools {
    * Waits up to {@code seconds} for a server just started to answer {@code probe}; fails with its
    * log when it exits or does not answer in time (then it is killed).
    */
-  static void awaitReady(Process process, Path log, String what, int seconds, ReadyProbe probe)
+  public static void awaitReady(
+      Process process, Path log, String what, int seconds, ReadyProbe probe)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
