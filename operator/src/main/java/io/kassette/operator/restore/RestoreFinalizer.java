@@ -8,7 +8,6 @@ import io.kassette.api.SidecarException;
 import io.kassette.operator.ClusterPods;
 import io.kassette.operator.EventReason;
 import io.kassette.operator.NodeOperations;
-import io.kassette.operator.api.NodeRestoreStatus;
 import io.kassette.operator.api.RestorePhase;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +17,19 @@ import java.util.List;
  * while it truncates or imports cannot be stopped there without leaving tables half restored: the
  * finalizer follows the running step on every node until it has ended (no further step starts),
  * then releases the cluster's lock and the resource.
+ *
+ * <p>What runs is asked of the agents by the operations' names, not read from the status: the
+ * status the finalizer is handed can be older than the last step started (a deletion between a
+ * start and the status patch recording it, or a start whose answer was lost).
  */
 final class RestoreFinalizer {
   private RestoreFinalizer() {}
 
+  private static final List<String> UNSTOPPABLE = List.of("truncate", "import");
+
   static DeleteControl cleanup(RestoreReconciliation r) {
     RestorePhase phase = r.status.getPhase();
-    if (phase == RestorePhase.Truncating || phase == RestorePhase.Importing) {
+    if (phase != null && !phase.finished()) {
       List<String> running = running(r);
       if (!running.isEmpty() && !givenUp(r)) {
         r.services
@@ -32,14 +37,11 @@ final class RestoreFinalizer {
             .normal(
                 r.restore,
                 EventReason.Waiting,
-                "deleted while "
-                    + phase.name().toLowerCase(java.util.Locale.ROOT)
-                    + ": waiting for it to end on "
+                "deleted while it truncates or imports: waiting for that to end on "
                     + running
                     + " so that no table is left half restored");
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(r.services.poll());
       }
-    } else if (phase != null && !phase.finished()) {
       r.cancelDownloads();
     }
     r.services.lock().release(r.restore, r.cluster());
@@ -70,27 +72,28 @@ final class RestoreFinalizer {
   }
 
   /**
-   * The pods whose current step still runs, or cannot be asked: a pod that exists with an IP is
-   * asked even when not Ready (an import under load may fail its readiness probe).
+   * The pods where a truncate or an import of this restore still runs, or that cannot be asked: a
+   * pod that exists with an IP is asked even when not Ready (an import under load may fail its
+   * readiness probe).
    */
   private static List<String> running(RestoreReconciliation r) {
     List<String> running = new ArrayList<>();
-    for (NodeRestoreStatus node : r.status.getNodes()) {
-      if (node.getOperation() == null) {
-        continue;
-      }
-      Pod pod = node.getPod() == null ? null : r.selected().get(node.getPod());
-      if (pod == null || ClusterPods.ip(pod) == null) {
+    for (Pod pod : r.nodePods()) {
+      if (ClusterPods.ip(pod) == null) {
         continue; // the pod is gone: nothing of it runs
       }
-      try {
-        Operation op = r.client(pod).get(OperationKind.RESTORE, node.getOperation());
-        if (op.state().active()) {
-          running.add(node.getPod());
-        }
-      } catch (SidecarException e) {
-        if (!e.notFound()) {
-          running.add(node.getPod() + " (" + NodeOperations.message(e) + ")");
+      String name = pod.getMetadata().getName();
+      for (String step : UNSTOPPABLE) {
+        try {
+          Operation op = r.client(pod).get(OperationKind.RESTORE, r.operationName(step));
+          if (op.state().active()) {
+            running.add(name + " (" + step + ")");
+          }
+        } catch (SidecarException e) {
+          if (!e.notFound()) {
+            running.add(name + " (" + NodeOperations.message(e) + ")");
+            break;
+          }
         }
       }
     }

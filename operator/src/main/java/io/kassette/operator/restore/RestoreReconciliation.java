@@ -100,18 +100,40 @@ final class RestoreReconciliation extends ResourceReconciliation<CassandraRestor
     cancelDownloads();
   }
 
-  /** Stops downloads in flight (their staging is deleted by the sidecar); best effort. */
+  /**
+   * Stops the validation and downloads in flight (their staging is deleted by the sidecar); best
+   * effort. Cancelled by name, not by what the status records: a deletion can arrive between an
+   * operation's start and the status patch that records it, and the download must not outlive the
+   * restore. Before the nodes are planned, every Ready pod of the cluster is asked.
+   */
   void cancelDownloads() {
-    for (NodeRestoreStatus node : status.getNodes()) {
-      Pod pod = readyPod(node);
-      if (pod != null && node.getOperation() != null) {
+    for (Pod pod : nodePods()) {
+      if (!ClusterPods.ready(pod)) {
+        continue;
+      }
+      for (String step : List.of("validate", "download")) {
+        String name = operationName(step);
         try {
-          client(pod).cancel(OperationKind.RESTORE, node.getOperation());
+          client(pod).cancel(OperationKind.RESTORE, name);
         } catch (RuntimeException e) {
-          LOG.debug("cancel of {}: {}", node.getOperation(), e.getMessage());
+          LOG.debug("cancel of {}: {}", name, e.getMessage());
         }
       }
     }
+  }
+
+  /**
+   * The existing pods of the restore's nodes, in any state; before the nodes are planned, every pod
+   * of the cluster.
+   */
+  List<Pod> nodePods() {
+    if (status.getNodes().isEmpty()) {
+      return List.copyOf(selected().values());
+    }
+    return status.getNodes().stream()
+        .map(n -> n.getPod() == null ? null : selected().get(n.getPod()))
+        .filter(java.util.Objects::nonNull)
+        .toList();
   }
 
   /** Progress and the printer columns, derived from the nodes. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kassette.api.OperationState;
+import io.kassette.api.SidecarException;
 import io.kassette.operator.KassetteOperator;
 import io.kassette.operator.api.BackupPhase;
 import io.kassette.operator.api.CassandraRestore;
@@ -206,6 +207,34 @@ class RestoreStateMachineTest extends StateMachines {
     await().atMost(Duration.ofSeconds(20)).until(() -> f.getRestore("deleted-downloading") == null);
     assertThat(f.cluster().node(0).op("-download").state).isEqualTo(OperationState.CANCELLED);
     assertThat(f.cluster().node(0).starts("-truncate")).isZero();
+  }
+
+  /**
+   * The agent started the download but its answer was lost (a timeout), so the status never
+   * recorded the operation, and then the restore is deleted: the finalizer still cancels the
+   * download, by its name, rather than leave it running on the node.
+   */
+  @Test
+  void aRestoreDeletedAfterADownloadStartWhoseAnswerWasLostCancelsThatDownload() {
+    Fixture f = fixture(1, 1);
+    f.cluster().node(0).hold("download");
+    f.cluster()
+        .node(0)
+        .afterStart
+        .put(
+            "download",
+            () -> {
+              kubernetes
+                  .resources(CassandraRestore.class)
+                  .inNamespace(f.ns())
+                  .withName("deleted-starting")
+                  .delete();
+              throw new SidecarException(0, null, "read timed out (scripted)", null);
+            });
+    restore(f, "deleted-starting", s -> {});
+    await().atMost(Duration.ofSeconds(20)).until(() -> f.getRestore("deleted-starting") == null);
+    assertThat(f.cluster().node(0).starts("-download")).isEqualTo(1);
+    assertThat(f.cluster().node(0).op("-download").state).isEqualTo(OperationState.CANCELLED);
   }
 
   /** Downloading → Paused → Downloading. */

@@ -74,6 +74,9 @@ final class ScriptedSidecar implements SidecarClient {
 
   final Map<String, Op> ops = new ConcurrentHashMap<>();
 
+  /** Run once when an operation whose name ends with the key is started, after it starts. */
+  final Map<String, Runnable> afterStart = new ConcurrentHashMap<>();
+
   /** One scripted operation. */
   final class Op {
     final String id = UUID.randomUUID().toString();
@@ -221,6 +224,11 @@ final class ScriptedSidecar implements SidecarClient {
     }
     Op op = new Op(kind, name, request, rate);
     ops.put(kind + "/" + name, op);
+    afterStart.keySet().stream()
+        .filter(suffix -> name.endsWith("-" + suffix))
+        .map(afterStart::remove)
+        .toList()
+        .forEach(Runnable::run);
     return op.view();
   }
 
