@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
 final class RestoreReconciliation extends ResourceReconciliation<CassandraRestore> {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreReconciliation.class);
 
+  /** The steps before the first truncation, which a deletion or a failure cancels. */
+  private static final List<String> PREPARATION = List.of("validate", "schema", "download");
+
   final CassandraRestore restore;
   final CassandraRestoreStatus status;
 
@@ -97,21 +100,22 @@ final class RestoreReconciliation extends ResourceReconciliation<CassandraRestor
         RestorePhase.Failed,
         "InvalidSpec".equals(reason) ? EventReason.InvalidSpec : EventReason.Failed,
         full);
-    cancelDownloads();
+    cancelPreparation();
   }
 
   /**
-   * Stops the validation and downloads in flight (their staging is deleted by the sidecar); best
-   * effort. Cancelled by name, not by what the status records: a deletion can arrive between an
-   * operation's start and the status patch that records it, and the download must not outlive the
-   * restore. Before the nodes are planned, every Ready pod of the cluster is asked.
+   * Stops what a restore prepares before it truncates (validation, schema, downloads; the sidecar
+   * deletes their staging); best effort. Cancelled by name, not by what the status records: a
+   * deletion can arrive between an operation's start and the status patch that records it, or the
+   * start's answer can be lost, and nothing may outlive the restore. Asked of every node's pod with
+   * an IP, Ready or not.
    */
-  void cancelDownloads() {
+  void cancelPreparation() {
     for (Pod pod : nodePods()) {
-      if (!ClusterPods.ready(pod)) {
+      if (ClusterPods.ip(pod) == null) {
         continue;
       }
-      for (String step : List.of("validate", "download")) {
+      for (String step : PREPARATION) {
         String name = operationName(step);
         try {
           client(pod).cancel(OperationKind.RESTORE, name);

@@ -28,20 +28,25 @@ final class RestoreSuspension {
     r.moveTo(from, EventReason.Resumed, "resumed");
   }
 
+  /**
+   * Pauses or resumes the download by its name on every node's pod, not only those whose status
+   * records it: a download whose start answer was lost runs all the same.
+   */
   private static void call(RestoreReconciliation r, boolean pause) {
+    String name = r.operationName("download");
     for (NodeRestoreStatus node : r.status.getNodes()) {
       Pod pod = r.readyPod(node);
-      if ("Downloading".equals(node.getState()) && pod != null) {
-        try {
-          if (pause) {
-            r.client(pod).pause(OperationKind.RESTORE, node.getOperation());
-          } else {
-            r.client(pod).resume(OperationKind.RESTORE, node.getOperation());
-          }
-        } catch (SidecarException e) {
-          LOG.debug(
-              "{} of {}: {}", pause ? "pause" : "resume", node.getOperation(), e.getMessage());
+      if (pod == null || "Downloaded".equals(node.getState())) {
+        continue;
+      }
+      try {
+        if (pause) {
+          r.client(pod).pause(OperationKind.RESTORE, name);
+        } else {
+          r.client(pod).resume(OperationKind.RESTORE, name);
         }
+      } catch (SidecarException e) {
+        LOG.debug("{} of {}: {}", pause ? "pause" : "resume", name, e.getMessage());
       }
     }
   }

@@ -218,23 +218,70 @@ class RestoreStateMachineTest extends StateMachines {
   void aRestoreDeletedAfterADownloadStartWhoseAnswerWasLostCancelsThatDownload() {
     Fixture f = fixture(1, 1);
     f.cluster().node(0).hold("download");
-    f.cluster()
-        .node(0)
-        .afterStart
-        .put(
-            "download",
-            () -> {
-              kubernetes
-                  .resources(CassandraRestore.class)
-                  .inNamespace(f.ns())
-                  .withName("deleted-starting")
-                  .delete();
-              throw new SidecarException(0, null, "read timed out (scripted)", null);
-            });
+    f.cluster().node(0).afterStart.put("download", deleteThenLoseTheAnswer(f, "deleted-starting"));
     restore(f, "deleted-starting", s -> {});
     await().atMost(Duration.ofSeconds(20)).until(() -> f.getRestore("deleted-starting") == null);
     assertThat(f.cluster().node(0).starts("-download")).isEqualTo(1);
     assertThat(f.cluster().node(0).op("-download").state).isEqualTo(OperationState.CANCELLED);
+  }
+
+  /**
+   * The truncate's start answer is lost and the restore is deleted: the status records no truncate,
+   * yet the finalizer finds it running by its name and waits for it; nothing after it starts.
+   */
+  @Test
+  void aRestoreDeletedAsItsTruncateStartsWaitsForTheTruncate() throws Exception {
+    Fixture f = fixture(1, 1);
+    f.cluster().node(0).hold("truncate");
+    f.cluster().node(0).afterStart.put("truncate", deleteThenLoseTheAnswer(f, "truncating"));
+    restore(f, "truncating", s -> {});
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              CassandraRestore r = f.getRestore("truncating");
+              return r != null && r.getMetadata().getDeletionTimestamp() != null;
+            });
+    Thread.sleep(1500);
+    assertThat(f.getRestore("truncating")).as("kept while the truncate runs").isNotNull();
+    assertThat(f.cluster().node(0).op("-truncate").state).isEqualTo(OperationState.RUNNING);
+    f.cluster().node(0).finish("truncate", OperationState.SUCCEEDED);
+    await().atMost(Duration.ofSeconds(20)).until(() -> f.getRestore("truncating") == null);
+    assertThat(f.cluster().node(0).starts("-import")).isZero();
+    assertThat(BackupStateMachineTest.lease(f)).isNull();
+  }
+
+  /**
+   * Deleted while it downloads and its only sidecar does not answer: nothing that cannot be stopped
+   * has started, so it goes at once, not after nodeReadyTimeoutSeconds.
+   */
+  @Test
+  void aRestoreDeletedWhileDownloadingGoesAtOnceWhenItsSidecarDoesNotAnswer() {
+    Fixture f = fixture(1, 1);
+    f.cluster().node(0).hold("download");
+    restore(f, "unanswered", s -> {});
+    f.awaitRestore(
+        "unanswered",
+        r ->
+            r.getStatus() != null
+                && r.getStatus().getPhase() == RestorePhase.Downloading
+                && f.cluster().node(0).op("-download") != null);
+    f.cluster().node(0).unreachable = true;
+    kubernetes
+        .resources(CassandraRestore.class)
+        .inNamespace(f.ns())
+        .withName("unanswered")
+        .delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> f.getRestore("unanswered") == null);
+    assertThat(BackupStateMachineTest.lease(f)).isNull();
+  }
+
+  /** Deletes the restore from inside the agent's start, then fails the start as a lost answer. */
+  private Runnable deleteThenLoseTheAnswer(Fixture f, String name) {
+    return () -> {
+      kubernetes.resources(CassandraRestore.class).inNamespace(f.ns()).withName(name).delete();
+      throw new SidecarException(0, null, "read timed out (scripted)", null);
+    };
   }
 
   /** Downloading → Paused → Downloading. */
