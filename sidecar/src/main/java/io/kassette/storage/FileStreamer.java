@@ -3,7 +3,6 @@ package io.kassette.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.zip.CRC32C;
 
@@ -43,9 +42,8 @@ public final class FileStreamer {
     CRC32C crc = new CRC32C();
     long position = 0;
     ByteBuffer scratch = borrow();
-    try (UploadSource.Chunks chunks = source.open();
-        FileChannel in =
-            file.isPresent() ? FileChannel.open(file.get(), StandardOpenOption.READ) : null) {
+    try (UploadSource.Chunks chunks = source.open()) {
+      FileChannel in = chunks.file().orElse(null);
       for (ByteBuffer chunk; (chunk = chunks.next(scratch)) != null; ) {
         int n = chunk.remaining();
         crc.update(chunk.duplicate());

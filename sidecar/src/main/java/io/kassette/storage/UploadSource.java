@@ -96,6 +96,15 @@ public interface UploadSource {
     default ByteBuffer next(ByteBuffer scratch) throws IOException {
       return next();
     }
+
+    /**
+     * The open file these chunks read, when they are its bytes unchanged (not ciphertext), for a
+     * store that has the kernel copy each chunk's range: from the very file read here, so the bytes
+     * checksummed are the bytes stored even if the path is renamed over meanwhile. Else empty.
+     */
+    default java.util.Optional<FileChannel> file() {
+      return java.util.Optional.empty();
+    }
   }
 
   /** A local file as it is now. */
@@ -157,6 +166,11 @@ public interface UploadSource {
             }
             position += chunk.flip().remaining();
             return chunk;
+          }
+
+          @Override
+          public java.util.Optional<FileChannel> file() {
+            return java.util.Optional.of(channel);
           }
 
           @Override

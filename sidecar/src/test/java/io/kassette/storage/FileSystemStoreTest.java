@@ -88,6 +88,38 @@ class FileSystemStoreTest extends ObjectStoreContract {
     assertThat(store.list("k/")).isEmpty();
   }
 
+  @Test
+  void aFileRenamedOverWhileCopiedStoresTheBytesItChecksummed() throws Exception {
+    byte[] original = new byte[3 * Checksums.CHUNK];
+    java.util.Arrays.fill(original, (byte) 'a');
+    byte[] other = new byte[3 * Checksums.CHUNK];
+    java.util.Arrays.fill(other, (byte) 'b');
+    Path file = Files.write(tmp.resolve("renamed-over"), original);
+    Path replacement = Files.write(tmp.resolve("replacement"), other);
+    // Same time as the original (cp -p, rsync -t): the rename cannot be told by it.
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
+    Files.setLastModifiedTime(replacement, java.nio.file.attribute.FileTime.fromMillis(0));
+    TransferControl renameOnce =
+        new TransferControl(
+            null,
+            bytes -> {
+              try {
+                if (Files.exists(replacement)) {
+                  Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    UploadResult result = store.upload("k/renamed-over", file, renameOnce);
+    assertThat(Files.readAllBytes(file)).as("renamed over during the copy").isEqualTo(other);
+    byte[] stored = store.get("k/renamed-over");
+    assertThat(stored).isEqualTo(original);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(stored);
+    assertThat(result.crc32c()).isEqualTo(Checksums.hex(crc));
+  }
+
   /** What a test does to the file being uploaded. */
   private interface FileChange {
     void apply(java.nio.channels.FileChannel channel) throws java.io.IOException;
