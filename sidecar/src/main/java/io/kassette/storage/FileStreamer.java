@@ -3,6 +3,10 @@ package io.kassette.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.zip.CRC32C;
 
@@ -34,11 +38,10 @@ public final class FileStreamer {
    */
   public static UploadResult copy(UploadSource source, TransferControl control, FileChannel out)
       throws IOException {
-    java.util.Optional<java.nio.file.Path> file = source.plainFile();
+    Optional<Path> file = source.plainFile();
     // The checksum is of the bytes read here, the stored bytes are those the kernel reads again: a
     // file written to in place in between (never a snapshot's) fails the upload instead.
-    java.nio.file.attribute.FileTime modified =
-        file.isPresent() ? java.nio.file.Files.getLastModifiedTime(file.get()) : null;
+    FileTime modified = file.isPresent() ? Files.getLastModifiedTime(file.get()) : null;
     CRC32C crc = new CRC32C();
     long position = 0;
     ByteBuffer scratch = borrow();
@@ -63,8 +66,7 @@ public final class FileStreamer {
         }
         position += n;
       }
-      if (modified != null
-          && !java.nio.file.Files.getLastModifiedTime(file.get()).equals(modified)) {
+      if (modified != null && !Files.getLastModifiedTime(file.get()).equals(modified)) {
         throw new IOException(source.describe() + " changed while being uploaded");
       }
     } finally {

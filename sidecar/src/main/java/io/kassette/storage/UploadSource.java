@@ -100,7 +100,9 @@ public interface UploadSource {
     /**
      * The open file these chunks read, when they are its bytes unchanged (not ciphertext), for a
      * store that has the kernel copy each chunk's range: from the very file read here, so the bytes
-     * checksummed are the bytes stored even if the path is renamed over meanwhile. Else empty.
+     * checksummed are the bytes stored even if the path is renamed over meanwhile. Else empty. A
+     * chunk's bytes sit in this file at the offset the chunks were opened at ({@code open(from)})
+     * plus what earlier chunks yielded.
      */
     default java.util.Optional<FileChannel> file() {
       return java.util.Optional.empty();

@@ -3,8 +3,14 @@ package io.kassette.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 class FileSystemStoreTest extends ObjectStoreContract {
@@ -88,34 +94,60 @@ class FileSystemStoreTest extends ObjectStoreContract {
     assertThat(store.list("k/")).isEmpty();
   }
 
+  /**
+   * The path is renamed over right after the upload opens it (a compaction's or an operator's
+   * {@code mv}, same size and time): what is stored is what was read and checksummed, from the file
+   * opened, not whatever the path names when the kernel copies.
+   */
   @Test
   void aFileRenamedOverWhileCopiedStoresTheBytesItChecksummed() throws Exception {
     byte[] original = new byte[3 * Checksums.CHUNK];
-    java.util.Arrays.fill(original, (byte) 'a');
+    Arrays.fill(original, (byte) 'a');
     byte[] other = new byte[3 * Checksums.CHUNK];
-    java.util.Arrays.fill(other, (byte) 'b');
+    Arrays.fill(other, (byte) 'b');
     Path file = Files.write(tmp.resolve("renamed-over"), original);
     Path replacement = Files.write(tmp.resolve("replacement"), other);
     // Same time as the original (cp -p, rsync -t): the rename cannot be told by it.
-    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
-    Files.setLastModifiedTime(replacement, java.nio.file.attribute.FileTime.fromMillis(0));
-    TransferControl renameOnce =
-        new TransferControl(
-            null,
-            bytes -> {
-              try {
-                if (Files.exists(replacement)) {
-                  Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            });
-    UploadResult result = store.upload("k/renamed-over", file, renameOnce);
-    assertThat(Files.readAllBytes(file)).as("renamed over during the copy").isEqualTo(other);
+    Files.setLastModifiedTime(file, FileTime.fromMillis(0));
+    Files.setLastModifiedTime(replacement, FileTime.fromMillis(0));
+    UploadSource plain = UploadSource.of(file);
+    UploadSource renamedOverOnceOpened =
+        new UploadSource() {
+          @Override
+          public long length() {
+            return plain.length();
+          }
+
+          @Override
+          public String describe() {
+            return plain.describe();
+          }
+
+          @Override
+          public Optional<Path> plainFile() {
+            return plain.plainFile();
+          }
+
+          @Override
+          public Chunks open() throws IOException {
+            return open(0);
+          }
+
+          @Override
+          public Chunks open(long from) throws IOException {
+            Chunks chunks = plain.open(from);
+            if (Files.exists(replacement)) {
+              Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return chunks;
+          }
+        };
+    UploadResult result =
+        store.upload("k/renamed-over", renamedOverOnceOpened, TransferControl.NONE);
+    assertThat(Files.readAllBytes(file)).as("renamed over during the upload").isEqualTo(other);
     byte[] stored = store.get("k/renamed-over");
     assertThat(stored).isEqualTo(original);
-    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    CRC32C crc = new CRC32C();
     crc.update(stored);
     assertThat(result.crc32c()).isEqualTo(Checksums.hex(crc));
   }
