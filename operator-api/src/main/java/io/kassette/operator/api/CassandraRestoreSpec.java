@@ -112,7 +112,9 @@ public class CassandraRestoreSpec {
   @Default("600")
   @JsonPropertyDescription(
       "How long a node of the target ring without a Running, Ready pod is waited for before "
-          + "the restore fails naming it.")
+          + "the restore fails naming it. Also how long a restore deleted while it truncates or "
+          + "imports waits for a sidecar that does not answer, and after which a step still "
+          + "running is named in a Warning.")
   private Integer nodeReadyTimeoutSeconds = 600;
 
   @Min(0)

@@ -8,9 +8,14 @@ import io.kassette.api.SidecarException;
 import io.kassette.operator.ClusterPods;
 import io.kassette.operator.EventReason;
 import io.kassette.operator.NodeOperations;
+import io.kassette.operator.TokenSecrets.SecretUnavailableException;
 import io.kassette.operator.api.RestorePhase;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The finalizer. A restore deleted before any truncation stops what it prepares (validation,
@@ -30,33 +35,63 @@ final class RestoreFinalizer {
   static DeleteControl cleanup(RestoreReconciliation r) {
     RestorePhase phase = r.status.getPhase();
     if (phase != null && !phase.finished()) {
-      // Before its downloads a restore has started nothing that cannot be stopped, and a node
-      // that does not answer then is no reason to keep it.
+      Map<String, String> unanswered = Map.of();
+      // From the downloads on, the status may be a step behind the agents (a truncate started, its
+      // status patch overtaken by the deletion): ask them.
       if (phase == RestorePhase.Downloading
           || phase == RestorePhase.Truncating
           || phase == RestorePhase.Importing) {
         Unstoppable found = unstoppable(r);
-        boolean unanswered = phase != RestorePhase.Downloading && !found.unanswered().isEmpty();
-        if (!found.running().isEmpty() || (unanswered && !givenUp(r))) {
+        unanswered = found.unanswered();
+        // A node that does not answer while the restore downloads is not waited for: what it may
+        // run is its download, which the cancellation's Warning names, and a crash-looping sidecar
+        // must not hold the deletion. One that may be truncating or importing is, for a while.
+        boolean waitForUnanswered = phase != RestorePhase.Downloading && !unanswered.isEmpty();
+        if (!found.running().isEmpty() || (waitForUnanswered && !givenUp(r))) {
           List<String> waitingFor = new ArrayList<>(found.running());
-          if (unanswered) {
-            waitingFor.addAll(found.unanswered());
+          if (waitForUnanswered) {
+            waitingFor.addAll(RestoreReconciliation.described(unanswered));
           }
-          r.services
-              .events()
-              .normal(
-                  r.restore,
-                  EventReason.Waiting,
-                  "deleted while it truncates or imports: waiting for "
-                      + waitingFor
-                      + " so that no table is left half restored");
+          waiting(r, waitingFor);
           return DeleteControl.noFinalizerRemoval().rescheduleAfter(r.services.poll());
         }
       }
-      r.cancelPreparation();
+      r.cancelPreparation(unanswered);
     }
     r.services.lock().release(r.restore, r.cluster());
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * A Normal Event while the wait is young; past {@code nodeReadyTimeoutSeconds} a Warning that
+   * says how to end a step that hangs, since nothing here will.
+   */
+  private static void waiting(RestoreReconciliation r, List<String> waitingFor) {
+    String message =
+        "deleted while it truncates or imports: waiting for "
+            + waitingFor
+            + " so that no table is left half restored";
+    if (sinceDeletion(r) < r.nodeReadyTimeoutSeconds()) {
+      r.services.events().normal(r.restore, EventReason.Waiting, message);
+    } else {
+      r.services
+          .events()
+          .warning(
+              r.restore,
+              EventReason.Waiting,
+              message
+                  + "; still waiting after "
+                  + sinceDeletion(r)
+                  + " s: a step that hangs ends when its pod's sidecar restarts (the tables of"
+                  + " backup "
+                  + r.status.getBackupName()
+                  + " may then be half restored; run a restore again)");
+    }
+  }
+
+  private static long sinceDeletion(RestoreReconciliation r) {
+    String deleted = r.restore.getMetadata().getDeletionTimestamp();
+    return deleted == null ? 0 : Duration.between(Instant.parse(deleted), r.now).toSeconds();
   }
 
   /**
@@ -65,10 +100,7 @@ final class RestoreFinalizer {
    * an agent reports running is always waited for.
    */
   private static boolean givenUp(RestoreReconciliation r) {
-    String deleted = r.restore.getMetadata().getDeletionTimestamp();
-    if (deleted == null
-        || java.time.Duration.between(java.time.Instant.parse(deleted), r.now).toSeconds()
-            < r.nodeReadyTimeoutSeconds()) {
+    if (sinceDeletion(r) < r.nodeReadyTimeoutSeconds()) {
       return false;
     }
     r.services
@@ -83,8 +115,10 @@ final class RestoreFinalizer {
     return true;
   }
 
-  /** The truncates and imports agents report running, and the pods that could not be asked. */
-  private record Unstoppable(List<String> running, List<String> unanswered) {}
+  /**
+   * The truncates and imports agents report running, and the pods that could not be asked (why).
+   */
+  private record Unstoppable(List<String> running, Map<String, String> unanswered) {}
 
   /**
    * Asks every node's pod that exists with an IP, even when not Ready (an import under load may
@@ -92,7 +126,7 @@ final class RestoreFinalizer {
    */
   private static Unstoppable unstoppable(RestoreReconciliation r) {
     List<String> running = new ArrayList<>();
-    List<String> unanswered = new ArrayList<>();
+    Map<String, String> unanswered = new LinkedHashMap<>();
     for (Pod pod : r.nodePods()) {
       if (ClusterPods.ip(pod) == null) {
         continue;
@@ -106,12 +140,12 @@ final class RestoreFinalizer {
           }
         } catch (SidecarException e) {
           if (!e.notFound()) {
-            unanswered.add(name + " (" + NodeOperations.message(e) + ")");
+            unanswered.put(name, NodeOperations.message(e));
             break;
           }
-        } catch (RuntimeException e) {
+        } catch (SecretUnavailableException | IllegalStateException e) {
           // No client for it (its token Secret or CA is gone, as in a namespace being deleted).
-          unanswered.add(name + " (" + NodeOperations.message(e) + ")");
+          unanswered.put(name, e.getMessage());
           break;
         }
       }

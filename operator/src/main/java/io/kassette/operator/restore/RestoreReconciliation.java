@@ -3,9 +3,11 @@ package io.kassette.operator.restore;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kassette.api.OperationKind;
+import io.kassette.api.SidecarException;
 import io.kassette.operator.ClusterPods;
 import io.kassette.operator.Conditions;
 import io.kassette.operator.EventReason;
+import io.kassette.operator.NodeOperations;
 import io.kassette.operator.OperatorServices;
 import io.kassette.operator.ResourceReconciliation;
 import io.kassette.operator.api.CassandraRestore;
@@ -14,7 +16,10 @@ import io.kassette.operator.api.CassandraRestoreStatus;
 import io.kassette.operator.api.ClusterRef;
 import io.kassette.operator.api.NodeRestoreStatus;
 import io.kassette.operator.api.RestorePhase;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,23 +112,75 @@ final class RestoreReconciliation extends ResourceReconciliation<CassandraRestor
    * Stops what a restore prepares before it truncates (validation, schema, downloads; the sidecar
    * deletes their staging); best effort. Cancelled by name, not by what the status records: a
    * deletion can arrive between an operation's start and the status patch that records it, or the
-   * start's answer can be lost, and nothing may outlive the restore. Asked of every node's pod with
-   * an IP, Ready or not.
+   * start's answer can be lost, and nothing may outlive the restore. Asked of every node's running
+   * pod with an IP, Ready or not (a pod that has ended may have handed its IP on); a pod that does
+   * not answer is asked once, not once per step, so that a dead node costs one timeout, and is
+   * named in a Warning: its download may outlive the restore.
    */
   void cancelPreparation() {
-    for (Pod pod : nodePods()) {
-      if (ClusterPods.ip(pod) == null) {
+    cancelPreparation(Map.of());
+  }
+
+  /**
+   * The same, not asking again the pods in {@code unanswered} (pod name → why), which the finalizer
+   * has just found not answering; they are named in the Warning too.
+   */
+  void cancelPreparation(Map<String, String> unanswered) {
+    Map<String, String> unreached = new LinkedHashMap<>(unanswered);
+    cancelPreparationOn(
+        nodePods().stream()
+            .filter(p -> !unanswered.containsKey(p.getMetadata().getName()))
+            .toList(),
+        unreached);
+    if (!unreached.isEmpty()) {
+      services
+          .events()
+          .warning(
+              restore,
+              EventReason.Cleanup,
+              "could not cancel this restore's preparation on "
+                  + described(unreached)
+                  + ": a download may still run or be paused there, its files under"
+                  + " kassette-staging/ in the data directory; cancel it on that sidecar"
+                  + " (POST /v1/restore-operations/"
+                  + operationName("download")
+                  + "/cancel) or delete that directory");
+    }
+  }
+
+  /** Adds the pods that could not be asked to {@code unreached}, with why. */
+  private void cancelPreparationOn(List<Pod> pods, Map<String, String> unreached) {
+    for (Pod pod : pods) {
+      if (ClusterPods.ip(pod) == null || ended(pod)) {
         continue;
       }
       for (String step : PREPARATION) {
         String name = operationName(step);
         try {
           client(pod).cancel(OperationKind.RESTORE, name);
-        } catch (RuntimeException e) {
+        } catch (SidecarException e) {
+          if (e.unreachable()) {
+            unreached.put(pod.getMetadata().getName(), NodeOperations.message(e));
+            break;
+          }
           LOG.debug("cancel of {}: {}", name, e.getMessage());
+        } catch (RuntimeException e) {
+          // No client for it (its token Secret or CA is gone), or an answer that could not be read.
+          unreached.put(pod.getMetadata().getName(), NodeOperations.message(e));
+          break;
         }
       }
     }
+  }
+
+  /** Pod name → why, as a message lists them: {@code name (why)}. */
+  static List<String> described(Map<String, String> pods) {
+    return pods.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
+  }
+
+  private static boolean ended(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
   /**
@@ -136,7 +193,7 @@ final class RestoreReconciliation extends ResourceReconciliation<CassandraRestor
     }
     return status.getNodes().stream()
         .map(n -> n.getPod() == null ? null : selected().get(n.getPod()))
-        .filter(java.util.Objects::nonNull)
+        .filter(Objects::nonNull)
         .toList();
   }
 

@@ -159,12 +159,15 @@ class RestoreStateMachineTest extends StateMachines {
             });
   }
 
-  /** Problem 2: a restore deleted while it imports keeps its finalizer until the import ends. */
+  /**
+   * Problem 2: a restore deleted while it imports keeps its finalizer until the import ends; past
+   * nodeReadyTimeoutSeconds a Warning says how a step that hangs is ended.
+   */
   @Test
-  void aRestoreDeletedWhileImportingIsFollowedToTheEndOfTheImportThenGoes() throws Exception {
+  void aRestoreDeletedWhileImportingIsFollowedToTheEndOfTheImportThenGoes() {
     Fixture f = fixture(2, 1);
     f.cluster().nodes.forEach(s -> s.hold("import"));
-    restore(f, "deleted-importing", s -> {});
+    restore(f, "deleted-importing", s -> s.setNodeReadyTimeoutSeconds(1));
     f.awaitRestore(
         "deleted-importing",
         r ->
@@ -176,7 +179,17 @@ class RestoreStateMachineTest extends StateMachines {
         .inNamespace(f.ns())
         .withName("deleted-importing")
         .delete();
-    Thread.sleep(1500);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                f.events("deleted-importing").stream()
+                    .anyMatch(
+                        e ->
+                            "Warning".equals(e.getType())
+                                && "Waiting".equals(e.getReason())
+                                && e.getMessage().contains("import on")
+                                && e.getMessage().contains("sidecar restarts")));
     CassandraRestore held = f.getRestore("deleted-importing");
     assertThat(held).as("kept while the import runs").isNotNull();
     assertThat(held.getMetadata().getDeletionTimestamp()).isNotNull();
@@ -230,7 +243,7 @@ class RestoreStateMachineTest extends StateMachines {
    * yet the finalizer finds it running by its name and waits for it; nothing after it starts.
    */
   @Test
-  void aRestoreDeletedAsItsTruncateStartsWaitsForTheTruncate() throws Exception {
+  void aRestoreDeletedAsItsTruncateStartsWaitsForTheTruncate() {
     Fixture f = fixture(1, 1);
     f.cluster().node(0).hold("truncate");
     f.cluster().node(0).afterStart.put("truncate", deleteThenLoseTheAnswer(f, "truncating"));
@@ -242,7 +255,7 @@ class RestoreStateMachineTest extends StateMachines {
               CassandraRestore r = f.getRestore("truncating");
               return r != null && r.getMetadata().getDeletionTimestamp() != null;
             });
-    Thread.sleep(1500);
+    awaitFinalizerLooks(f.cluster().node(0), "-truncate", 2);
     assertThat(f.getRestore("truncating")).as("kept while the truncate runs").isNotNull();
     assertThat(f.cluster().node(0).op("-truncate").state).isEqualTo(OperationState.RUNNING);
     f.cluster().node(0).finish("truncate", OperationState.SUCCEEDED);
@@ -253,7 +266,8 @@ class RestoreStateMachineTest extends StateMachines {
 
   /**
    * Deleted while it downloads and its only sidecar does not answer: nothing that cannot be stopped
-   * has started, so it goes at once, not after nodeReadyTimeoutSeconds.
+   * has started, so it goes at once, not after nodeReadyTimeoutSeconds; the sidecar is asked once,
+   * not once per step, and a Warning names it, since its download may still run.
    */
   @Test
   void aRestoreDeletedWhileDownloadingGoesAtOnceWhenItsSidecarDoesNotAnswer() {
@@ -266,7 +280,9 @@ class RestoreStateMachineTest extends StateMachines {
             r.getStatus() != null
                 && r.getStatus().getPhase() == RestorePhase.Downloading
                 && f.cluster().node(0).op("-download") != null);
-    f.cluster().node(0).unreachable = true;
+    ScriptedSidecar node = f.cluster().node(0);
+    node.unreachable = true;
+    int before = node.calls.size();
     kubernetes
         .resources(CassandraRestore.class)
         .inNamespace(f.ns())
@@ -274,6 +290,36 @@ class RestoreStateMachineTest extends StateMachines {
         .delete();
     await().atMost(Duration.ofSeconds(20)).until(() -> f.getRestore("unanswered") == null);
     assertThat(BackupStateMachineTest.lease(f)).isNull();
+    assertThat(node.calls.subList(before, node.calls.size()))
+        .as("asked once by the finalizer; the cancellation does not knock again")
+        .noneMatch(c -> c.startsWith("cancel "));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                f.events("unanswered").stream()
+                    .anyMatch(
+                        e ->
+                            "Warning".equals(e.getType())
+                                && "Cleanup".equals(e.getReason())
+                                && e.getMessage().contains("unreachable (scripted)")
+                                && e.getMessage().contains("a download may still run")));
+  }
+
+  /**
+   * Waits until the finalizer has asked {@code node} about the step {@code suffix} {@code times}
+   * more times from now: it has looked and kept the restore at least once in between.
+   */
+  private static void awaitFinalizerLooks(ScriptedSidecar node, String suffix, int times) {
+    int from = node.calls.size();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                node.calls.subList(from, node.calls.size()).stream()
+                        .filter(c -> c.startsWith("get ") && c.endsWith(suffix))
+                        .count()
+                    >= times);
   }
 
   /** Deletes the restore from inside the agent's start, then fails the start as a lost answer. */
