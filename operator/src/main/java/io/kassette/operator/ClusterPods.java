@@ -116,6 +116,15 @@ public final class ClusterPods {
     return readyCondition ? null : "is not Ready";
   }
 
+  /**
+   * Whether the pod has ended (Succeeded, Failed: evicted, say). It may keep its IP in its status
+   * while the network has handed that address to another pod: never call it.
+   */
+  public static boolean ended(Pod pod) {
+    String phase = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
   public static String ip(Pod pod) {
     return pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
   }

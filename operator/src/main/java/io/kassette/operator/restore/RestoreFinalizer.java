@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.kassette.api.Operation;
 import io.kassette.api.OperationKind;
+import io.kassette.api.SidecarClient;
 import io.kassette.api.SidecarException;
 import io.kassette.operator.ClusterPods;
 import io.kassette.operator.EventReason;
@@ -56,7 +57,9 @@ final class RestoreFinalizer {
           return DeleteControl.noFinalizerRemoval().rescheduleAfter(r.services.poll());
         }
       }
-      r.cancelPreparation(unanswered);
+      if (RestoreReconciliation.preparing(phase)) {
+        r.cancelPreparation(unanswered);
+      }
     }
     r.services.lock().release(r.restore, r.cluster());
     return DeleteControl.defaultDelete();
@@ -80,9 +83,9 @@ final class RestoreFinalizer {
               r.restore,
               EventReason.Waiting,
               message
-                  + "; still waiting after "
-                  + sinceDeletion(r)
-                  + " s: a step that hangs ends when its pod's sidecar restarts (the tables of"
+                  + "; still waiting past nodeReadyTimeoutSeconds ("
+                  + r.nodeReadyTimeoutSeconds()
+                  + " s): a step that hangs ends when its pod's sidecar restarts (the tables of"
                   + " backup "
                   + r.status.getBackupName()
                   + " may then be half restored; run a restore again)");
@@ -122,19 +125,27 @@ final class RestoreFinalizer {
 
   /**
    * Asks every node's pod that exists with an IP, even when not Ready (an import under load may
-   * fail its readiness probe); a pod that is gone runs nothing.
+   * fail its readiness probe); a pod that is gone or has ended runs nothing.
    */
   private static Unstoppable unstoppable(RestoreReconciliation r) {
     List<String> running = new ArrayList<>();
     Map<String, String> unanswered = new LinkedHashMap<>();
     for (Pod pod : r.nodePods()) {
-      if (ClusterPods.ip(pod) == null) {
+      if (ClusterPods.ip(pod) == null || ClusterPods.ended(pod)) {
         continue;
       }
       String name = pod.getMetadata().getName();
+      SidecarClient client;
+      try {
+        client = r.client(pod);
+      } catch (SecretUnavailableException | IllegalStateException e) {
+        // No client for it (its token Secret or CA is gone, as in a namespace being deleted).
+        unanswered.put(name, NodeOperations.message(e));
+        continue;
+      }
       for (String step : UNSTOPPABLE) {
         try {
-          Operation op = r.client(pod).get(OperationKind.RESTORE, r.operationName(step));
+          Operation op = client.get(OperationKind.RESTORE, r.operationName(step));
           if (op.state().active()) {
             running.add(step + " on " + name);
           }
@@ -143,10 +154,6 @@ final class RestoreFinalizer {
             unanswered.put(name, NodeOperations.message(e));
             break;
           }
-        } catch (SecretUnavailableException | IllegalStateException e) {
-          // No client for it (its token Secret or CA is gone, as in a namespace being deleted).
-          unanswered.put(name, e.getMessage());
-          break;
         }
       }
     }

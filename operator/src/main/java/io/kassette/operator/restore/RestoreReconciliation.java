@@ -105,7 +105,21 @@ final class RestoreReconciliation extends ResourceReconciliation<CassandraRestor
         RestorePhase.Failed,
         "InvalidSpec".equals(reason) ? EventReason.InvalidSpec : EventReason.Failed,
         full);
-    cancelPreparation();
+    if (preparing(at)) {
+      cancelPreparation();
+    }
+  }
+
+  /**
+   * Whether a restore in this phase may have validation, schema or downloads running. A status can
+   * lag behind the agents, never run ahead of them: from Truncating on every download had ended,
+   * and in Pending nothing has started but, at most, a read-only validation that ends by itself.
+   */
+  static boolean preparing(RestorePhase phase) {
+    return phase == RestorePhase.Validating
+        || phase == RestorePhase.RestoringSchema
+        || phase == RestorePhase.Downloading
+        || phase == RestorePhase.Paused;
   }
 
   /**
@@ -114,8 +128,9 @@ final class RestoreReconciliation extends ResourceReconciliation<CassandraRestor
    * deletion can arrive between an operation's start and the status patch that records it, or the
    * start's answer can be lost, and nothing may outlive the restore. Asked of every node's running
    * pod with an IP, Ready or not (a pod that has ended may have handed its IP on); a pod that does
-   * not answer is asked once, not once per step, so that a dead node costs one timeout, and is
-   * named in a Warning: its download may outlive the restore.
+   * not answer is asked once, not once per step, so that a dead node costs one timeout; it, and one
+   * that refused or failed a cancellation, is named in a Warning: its download may outlive the
+   * restore.
    */
   void cancelPreparation() {
     cancelPreparation(Map.of());
@@ -151,7 +166,7 @@ final class RestoreReconciliation extends ResourceReconciliation<CassandraRestor
   /** Adds the pods that could not be asked to {@code unreached}, with why. */
   private void cancelPreparationOn(List<Pod> pods, Map<String, String> unreached) {
     for (Pod pod : pods) {
-      if (ClusterPods.ip(pod) == null || ended(pod)) {
+      if (ClusterPods.ip(pod) == null || ClusterPods.ended(pod)) {
         continue;
       }
       for (String step : PREPARATION) {
@@ -159,11 +174,15 @@ final class RestoreReconciliation extends ResourceReconciliation<CassandraRestor
         try {
           client(pod).cancel(OperationKind.RESTORE, name);
         } catch (SidecarException e) {
+          if (e.notFound()) {
+            continue; // never started there, or already gone
+          }
+          // Refused (401, 403) or failed (5xx): what it cancels may run on as surely as when no
+          // answer came.
+          unreached.put(pod.getMetadata().getName(), NodeOperations.message(e));
           if (e.unreachable()) {
-            unreached.put(pod.getMetadata().getName(), NodeOperations.message(e));
             break;
           }
-          LOG.debug("cancel of {}: {}", name, e.getMessage());
         } catch (RuntimeException e) {
           // No client for it (its token Secret or CA is gone), or an answer that could not be read.
           unreached.put(pod.getMetadata().getName(), NodeOperations.message(e));
@@ -176,11 +195,6 @@ final class RestoreReconciliation extends ResourceReconciliation<CassandraRestor
   /** Pod name → why, as a message lists them: {@code name (why)}. */
   static List<String> described(Map<String, String> pods) {
     return pods.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
-  }
-
-  private static boolean ended(Pod pod) {
-    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    return "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
   /**
