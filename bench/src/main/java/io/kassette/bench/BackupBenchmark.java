@@ -748,6 +748,12 @@ public final class BackupBenchmark {
             + " every round). Compared runs: the median of "
             + ROUNDS
             + " rounds, the tools taking turns in each.");
+    if (!BenchProcess.KASSETTE_PREFIX.isEmpty()) {
+      System.out.println(
+          "Kassette ran under: "
+              + String.join(" ", BenchProcess.KASSETTE_PREFIX)
+              + " (BENCH_KASSETTE_PREFIX); the other tools did not.");
+    }
     encryptionCosts();
     s3Cpu();
     targets();

@@ -24,6 +24,15 @@ final class BenchProcess {
           .toList();
 
   /**
+   * A command Kassette's runs go through (e.g. {@code eatmydata}, to see what its fsyncs cost;
+   * {@code perf stat -e ...}); the floors and the peers do not. Printed under the table.
+   */
+  static final List<String> KASSETTE_PREFIX =
+      List.of(System.getenv().getOrDefault("BENCH_KASSETTE_PREFIX", "").split(" ")).stream()
+          .filter(o -> !o.isBlank())
+          .toList();
+
+  /**
    * The JVM options of the sidecar image (docker/sidecar.Dockerfile), with the heap capped at 256m
    * as the benchmark always ran it, and the image's class-data sharing archive when bench/run.sh
    * made one for the jar (-Dkassette.cds; tools/cds/archive.sh).
@@ -70,7 +79,8 @@ final class BenchProcess {
 
   /** Kassette's command line, with the JVM options its container image gives it. */
   List<String> kassette(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(java()));
+    List<String> cmd = new ArrayList<>(KASSETTE_PREFIX);
+    cmd.add(java());
     cmd.addAll(KASSETTE_JVM);
     cmd.addAll(KASSETTE_JAVA_OPTS);
     cmd.addAll(List.of("-jar", kassetteJar.toString()));
