@@ -11,6 +11,7 @@ import io.kassette.operator.api.CassandraRestore;
 import io.kassette.operator.api.CassandraRestoreSpec;
 import io.kassette.operator.api.RestorePhase;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -179,17 +180,7 @@ class RestoreStateMachineTest extends StateMachines {
         .inNamespace(f.ns())
         .withName("deleted-importing")
         .delete();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                f.events("deleted-importing").stream()
-                    .anyMatch(
-                        e ->
-                            "Warning".equals(e.getType())
-                                && "Waiting".equals(e.getReason())
-                                && e.getMessage().contains("import on")
-                                && e.getMessage().contains("sidecar restarts")));
+    awaitWarning(f, "deleted-importing", "Waiting", "import on", "sidecar restarts");
     CassandraRestore held = f.getRestore("deleted-importing");
     assertThat(held).as("kept while the import runs").isNotNull();
     assertThat(held.getMetadata().getDeletionTimestamp()).isNotNull();
@@ -294,17 +285,21 @@ class RestoreStateMachineTest extends StateMachines {
     assertThat(node.calls.stream().skip(before))
         .as("asked once by the finalizer; the cancellation does not knock again")
         .noneMatch(c -> c.startsWith("cancel "));
+    awaitWarning(f, "unanswered", "Cleanup", "unreachable (scripted)", "a download may still run");
+  }
+
+  /** Waits for a Warning Event on restore {@code name} with {@code reason} and every fragment. */
+  private static void awaitWarning(Fixture f, String name, String reason, String... fragments) {
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(20))
         .until(
             () ->
-                f.events("unanswered").stream()
+                f.events(name).stream()
                     .anyMatch(
                         e ->
                             "Warning".equals(e.getType())
-                                && "Cleanup".equals(e.getReason())
-                                && e.getMessage().contains("unreachable (scripted)")
-                                && e.getMessage().contains("a download may still run")));
+                                && reason.equals(e.getReason())
+                                && Arrays.stream(fragments).allMatch(e.getMessage()::contains)));
   }
 
   /**
