@@ -73,8 +73,70 @@ final class BenchProcess {
   private final Path kassetteJar;
 
   BenchProcess(Path work, Path kassetteJar) {
+    this(work, kassetteJar, 0);
+  }
+
+  /**
+   * With {@code quietSeconds} above 0, every {@link #timed} run starts that long after the previous
+   * one ended (or after {@link #memoryFreed}), so that all start with the memory in the same state
+   * (see {@link #quietSecondsForThisMachine}).
+   */
+  BenchProcess(Path work, Path kassetteJar, int quietSeconds) {
     this.work = work;
     this.kassetteJar = kassetteJar;
+    this.quietSeconds = quietSeconds;
+  }
+
+  private final int quietSeconds;
+  private long lastMemoryFreedNanos = System.nanoTime();
+
+  /**
+   * How long a run must wait for the memory freed before it (by the previous run's exit, or by
+   * deleted copies) to be handed back to the hypervisor: BENCH_QUIET_SECONDS, else 12 on a VM whose
+   * balloon reports free pages, 0 elsewhere. On such a VM a page the guest freed is returned to the
+   * host within seconds, and writing into it again costs a host page fault per page: the same
+   * {@code cp -r} of 2 GiB takes 1.2 s right after 2 GiB was freed and 5.5 s 15 s later, all of it
+   * system time (docs/performance.md, finding 16). Without the wait a run's speed depended on how
+   * long ago its predecessor freed memory.
+   */
+  static int quietSecondsForThisMachine() {
+    String set = System.getenv("BENCH_QUIET_SECONDS");
+    if (set != null && !set.isBlank()) {
+      return Integer.parseInt(set.trim());
+    }
+    return freePageReporting() ? 12 : 0;
+  }
+
+  /** A virtio balloon device bound and the kernel's free page reporting loaded. */
+  static boolean freePageReporting() {
+    Path balloon = Path.of("/sys/bus/virtio/drivers/virtio_balloon");
+    if (!Files.isDirectory(Path.of("/sys/module/page_reporting")) || !Files.isDirectory(balloon)) {
+      return false;
+    }
+    try (Stream<Path> devices = Files.list(balloon)) {
+      return devices.anyMatch(d -> d.getFileName().toString().startsWith("virtio"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Waits until the quiet period has passed since memory was last freed; at once when {@code
+   * memoryWarm}.
+   */
+  void awaitQuietMemory(boolean memoryWarm) throws InterruptedException {
+    if (memoryWarm) {
+      return;
+    }
+    long waitMillis = (lastMemoryFreedNanos - System.nanoTime()) / 1_000_000 + quietSeconds * 1000L;
+    if (waitMillis > 0) {
+      Thread.sleep(waitMillis);
+    }
+  }
+
+  /** The caller just freed memory (deleted a copy): the next run waits for it to be returned. */
+  void memoryFreed() {
+    lastMemoryFreedNanos = System.nanoTime();
   }
 
   /** Kassette's command line, with the JVM options its container image gives it. */
@@ -89,7 +151,16 @@ final class BenchProcess {
   }
 
   Timed timed(List<String> cmd, Map<String, String> env) throws Exception {
+    return timed(cmd, env, false);
+  }
+
+  /**
+   * A run under GNU time. {@code memoryWarm}: start at once, into the memory just freed, instead of
+   * after the quiet period (the "warm" rows of the benchmark).
+   */
+  Timed timed(List<String> cmd, Map<String, String> env, boolean memoryWarm) throws Exception {
     settle();
+    awaitQuietMemory(memoryWarm);
     Path rss = Files.createTempFile(work, "time", ".txt");
     Path log = Files.createTempFile(work, "run", ".log");
     List<String> full =
@@ -105,6 +176,7 @@ final class BenchProcess {
     Process p = pb.start();
     int exit = p.waitFor();
     double seconds = (System.nanoTime() - t0) / 1e9;
+    memoryFreed(); // the process's own memory
     long rssKiB = 0;
     double cpuSeconds = 0;
     for (String line : Files.readAllLines(rss)) {
