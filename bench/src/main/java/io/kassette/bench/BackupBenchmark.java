@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * floors. Each tool runs as its own process under /usr/bin/time for wall time, CPU and peak RSS;
  * each compared run happens in {@link #ROUNDS} rounds and the table shows its median.
  *
- * <p>Environment: BENCH_GIB (default 2), BENCH_ROUNDS (3), BENCH_PEERS, BENCH_HOLD.
+ * <p>Environment: BENCH_GIB (default 2), BENCH_ROUNDS (3), BENCH_PEERS, BENCH_HOLD,
+ * BENCH_QUIET_SECONDS (BenchProcess), BENCH_KASSETTE_JAVA_OPTS, BENCH_KASSETTE_PREFIX.
  */
 public final class BackupBenchmark {
   private static final String KS = "bench";
@@ -326,9 +327,11 @@ public final class BackupBenchmark {
   }
 
   /**
-   * The file:// full backups of one round again, each started right after {@link #freeMemory}: with
-   * the quiet wait every run pays the hypervisor for the pages it writes into, here none does
-   * (finding 16). Their copies are deleted after the round.
+   * The floors' and Kassette's file:// full backups of one round again, each started right after
+   * {@link #freeMemory}: with the quiet wait every run pays the hypervisor for the pages it writes
+   * into, here none does (finding 16). Their copies are deleted after the round. Medusa is left
+   * out: it starts two nodetool JVMs before it writes a byte, by which time most of the memory
+   * freed for it is returned.
    */
   private void warmRuns(int round, String suffix) throws Exception {
     List<Path> out = new ArrayList<>();
@@ -355,15 +358,6 @@ public final class BackupBenchmark {
             out.add(store);
             freeMemory();
             kassette(WARM, "file://" + store, FULL, "w1", null);
-          },
-          () -> {
-            if (PEERS) {
-              Path store = work.resolve("store-medusa-warm" + suffix);
-              out.add(store);
-              Path config = medusa.localConfig("localwarm" + suffix, store);
-              freeMemory();
-              medusaRun(WARM, FULL, medusa.backup(config, "mw1"));
-            }
           });
     } finally {
       memoryWarm = false;
@@ -375,11 +369,14 @@ public final class BackupBenchmark {
   }
 
   /**
-   * Writes a little more than the data's size into the page cache and deletes it: the next run
-   * writes into pages the guest backs already (finding 16).
+   * Writes a little more than the data's size into memory (tmpfs) and deletes it: the next run
+   * writes into pages the guest backs already (finding 16). What earlier runs left unsynced is
+   * written out first, so that the run's own sync before its clock starts takes no time.
    */
   private void freeMemory() throws Exception {
-    Path ballast = work.resolve("ballast");
+    BenchProcess.settle();
+    Path shm = Path.of("/dev/shm");
+    Path ballast = (Files.isDirectory(shm) ? shm : work).resolve("kassette-bench-ballast");
     long mib = (long) (dataGiB * 1024) + 256;
     Process dd =
         new ProcessBuilder(
@@ -395,12 +392,14 @@ public final class BackupBenchmark {
   /** The file floor: {@code cp -r} of a snapshot; the copy stays for the S3 floor. */
   private Path rawCopy(String suffix) throws Exception {
     BenchProcess.nodetool(node, "snapshot", "-t", "rawcopy", KS);
+    process.memoryFreed(); // nodetool's JVM
     Path target = copySnapshot("file://", "rawcopy" + suffix, "", CP, "floor");
     // Kassette syncs every object it writes (a backup that a power cut can lose is not one);
     // cp does not, and on a machine with free memory writes only to the page cache.
     copySnapshot(
         "file://", "rawcopy-synced" + suffix, "sync -f " + work + "; ", CP_SYNC, "durable floor");
     BenchProcess.nodetool(node, "clearsnapshot", "-t", "rawcopy", "--", KS);
+    process.memoryFreed();
     return target;
   }
 
@@ -843,7 +842,7 @@ public final class BackupBenchmark {
               + " this VM's balloon has by then returned to the hypervisor: each run pays a host"
               + " page fault for every page it writes into. '"
               + WARM
-              + "': the same file:// full backups, each started right after "
+              + "': the floors' and Kassette's file:// full backups, each started right after "
               + "the data's size + 256 MiB was written and deleted, into memory the guest still backs"
               + " (docs/performance.md, finding 16; BENCH_QUIET_SECONDS).");
     }

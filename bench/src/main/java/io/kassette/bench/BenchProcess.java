@@ -102,19 +102,37 @@ final class BenchProcess {
   static int quietSecondsForThisMachine() {
     String set = System.getenv("BENCH_QUIET_SECONDS");
     if (set != null && !set.isBlank()) {
-      return Integer.parseInt(set.trim());
+      try {
+        return Integer.parseInt(set.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "BENCH_QUIET_SECONDS=" + set + " is not a whole number of seconds (e.g. 0 or 12)");
+      }
     }
     return freePageReporting() ? 12 : 0;
   }
 
-  /** A virtio balloon device bound and the kernel's free page reporting loaded. */
+  /**
+   * The kernel's free page reporting loaded and a virtio balloon bound that negotiated it
+   * (VIRTIO_BALLOON_F_REPORTING, feature bit 5; sysfs lists the bits lowest first).
+   */
   static boolean freePageReporting() {
     Path balloon = Path.of("/sys/bus/virtio/drivers/virtio_balloon");
     if (!Files.isDirectory(Path.of("/sys/module/page_reporting")) || !Files.isDirectory(balloon)) {
       return false;
     }
     try (Stream<Path> devices = Files.list(balloon)) {
-      return devices.anyMatch(d -> d.getFileName().toString().startsWith("virtio"));
+      return devices
+          .filter(d -> d.getFileName().toString().startsWith("virtio"))
+          .anyMatch(
+              d -> {
+                try {
+                  String bits = Files.readString(d.resolve("features")).trim();
+                  return bits.length() > 5 && bits.charAt(5) == '1';
+                } catch (IOException e) {
+                  return false;
+                }
+              });
     } catch (IOException e) {
       return false;
     }
