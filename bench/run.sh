@@ -60,12 +60,20 @@ fi
 # Kassette runs as in its image: with a class-data sharing archive of its jar.
 CDS="$WORK/kassette-sidecar.jsa"
 bash tools/cds/archive.sh "$PWD/sidecar/target/kassette-sidecar.jar" "$CDS"
+# Each benchmark's work dir keeps its node and stores for a look afterwards (35 GiB after make bench,
+# 18 GiB after make bench-scale); the other one needs that disk: the 8 GiB SSTable is on the node,
+# in the file:// store and twice in s3proxy's while it concatenates the parts.
+free_gib() { df -P -BG "$WORK" | awk 'NR == 2 { sub("G", "", $4); print $4 }'; }
 if [ "${1:-}" = scale ]; then
+  rm -rf "$WORK/run" "$WORK/scale"
+  need=$(( ${SCALE_BIG_GIB:-8} * 4 + 8 ))
+  [ "$(free_gib)" -ge "$need" ] || echo "warning: $(free_gib) GiB free under $WORK, the scale figures need about $need" >&2
   exec java -Xmx2g -cp "bench/target/classes:$(cat "$CP_FILE")" \
     -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" -Dkassette.cds="$CDS" \
     io.kassette.bench.ScaleBenchmark "$WORK/scale" "$PWD/sidecar/target/kassette-sidecar.jar" \
     "$CACHE/awscli-$AWSCLI_VERSION/bin/aws"
 fi
+rm -rf "$WORK/scale"
 exec java -Xmx2g -cp "bench/target/classes:$(cat "$CP_FILE")" \
   -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" -Dkassette.cds="$CDS" \
   io.kassette.bench.BackupBenchmark "$WORK/run" "$PWD/sidecar/target/kassette-sidecar.jar" "$ESOP" \

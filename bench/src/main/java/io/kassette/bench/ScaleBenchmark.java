@@ -76,12 +76,14 @@ public final class ScaleBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    new ScaleBenchmark(
+    ScaleBenchmark benchmark =
+        new ScaleBenchmark(
             Path.of(args[0]).toAbsolutePath(),
             Path.of(args[1]).toAbsolutePath(),
-            Path.of(args[2]).toAbsolutePath())
-        .run();
-    System.exit(0);
+            Path.of(args[2]).toAbsolutePath());
+    benchmark.run();
+    // a figure that failed fails make bench-scale, after the whole table is printed
+    System.exit(benchmark.rows.stream().allMatch(Row::ok) ? 0 : 1);
   }
 
   void run() throws Exception {
