@@ -62,18 +62,25 @@ CDS="$WORK/kassette-sidecar.jsa"
 bash tools/cds/archive.sh "$PWD/sidecar/target/kassette-sidecar.jar" "$CDS"
 # Each benchmark's work dir keeps its node and stores for a look afterwards (35 GiB after make bench,
 # 18 GiB after make bench-scale); the other one needs that disk: the 8 GiB SSTable is on the node,
-# in the file:// store and twice in s3proxy's while it concatenates the parts.
-free_gib() { df -P -BG "$WORK" | awk 'NR == 2 { sub("G", "", $4); print $4 }'; }
+# in the file:// store and twice in s3proxy's while it concatenates the parts. Only a directory
+# the benchmarks marked as theirs is removed (BENCH_WORK may point anywhere).
+clear_work() {
+  if [ -e "$1/.kassette-bench" ]; then rm -rf "$1"; fi
+}
 if [ "${1:-}" = scale ]; then
-  rm -rf "$WORK/run" "$WORK/scale"
-  need=$(( ${SCALE_BIG_GIB:-8} * 4 + 8 ))
-  [ "$(free_gib)" -ge "$need" ] || echo "warning: $(free_gib) GiB free under $WORK, the scale figures need about $need" >&2
+  clear_work "$WORK/run"
+  clear_work "$WORK/scale"
+  need=$(awk -v g="${SCALE_BIG_GIB:-8}" 'BEGIN { printf "%d", g * 4 + 8.999 }')
+  free=$(df -P -BG "$WORK" | awk 'NR == 2 { sub("G", "", $4); print $4 }')
+  if [ "${free:-0}" -lt "$need" ]; then
+    echo "warning: ${free:-?} GiB free under $WORK, the scale figures need about $need" >&2
+  fi
   exec java -Xmx2g -cp "bench/target/classes:$(cat "$CP_FILE")" \
     -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" -Dkassette.cds="$CDS" \
     io.kassette.bench.ScaleBenchmark "$WORK/scale" "$PWD/sidecar/target/kassette-sidecar.jar" \
     "$CACHE/awscli-$AWSCLI_VERSION/bin/aws"
 fi
-rm -rf "$WORK/scale"
+clear_work "$WORK/scale"
 exec java -Xmx2g -cp "bench/target/classes:$(cat "$CP_FILE")" \
   -Dkassette.cassandra.lib="$PWD/cassandra-dist/target/cassandra-lib" -Dkassette.cds="$CDS" \
   io.kassette.bench.BackupBenchmark "$WORK/run" "$PWD/sidecar/target/kassette-sidecar.jar" "$ESOP" \

@@ -139,6 +139,8 @@ public final class BackupBenchmark {
   void run() throws Exception {
     BenchProcess.deleteTree(work);
     Files.createDirectories(work);
+    // bench/run.sh clears another benchmark's work dir only when it carries this mark
+    Files.writeString(work.resolve(".kassette-bench"), "");
     double gib = Double.parseDouble(System.getenv().getOrDefault("BENCH_GIB", "2"));
     System.out.println("starting Cassandra 5.0.9 and loading " + gib + " GiB ...");
     node = CassandraNode.builder(work.resolve("node")).clusterName("bench").build().start();
@@ -146,6 +148,7 @@ public final class BackupBenchmark {
     try (LocalS3Server s3 =
         LocalS3Server.onDisk(Files.createDirectories(work.resolve("s3"))).createBucket("bench")) {
       load(gib);
+      process.memoryFreed(); // the loading's nodetool flush
       dataGiB = liveBytes() / (double) (1L << 30);
       System.out.printf(Locale.ROOT, "live SSTables: %.2f GiB in %d tables%n", dataGiB, TABLES);
 
@@ -375,18 +378,41 @@ public final class BackupBenchmark {
    */
   private void freeMemory() throws Exception {
     BenchProcess.settle();
-    Path shm = Path.of("/dev/shm");
-    Path ballast = (Files.isDirectory(shm) ? shm : work).resolve("kassette-bench-ballast");
     long mib = (long) (dataGiB * 1024) + 256;
-    Process dd =
-        new ProcessBuilder(
-                "dd", "if=/dev/zero", "of=" + ballast, "bs=1M", "count=" + mib, "status=none")
-            .inheritIO()
-            .start();
-    if (dd.waitFor() != 0) {
-      throw new IllegalStateException("dd of " + ballast + " failed");
+    // tmpfs when it has room with 1 GiB to spare (it takes memory, and this machine has no swap),
+    // else the work dir's disk, whose page cache is freed as well when the file is deleted
+    Path shm = Path.of("/dev/shm");
+    boolean inMemory =
+        Files.isDirectory(shm)
+            && Files.getFileStore(shm).getUsableSpace() > (mib + 1024) * (1L << 20)
+            && availableMemoryMiB() > mib + 1024;
+    Path ballast = (inMemory ? shm : work).resolve("kassette-bench-ballast");
+    try {
+      Process dd =
+          new ProcessBuilder(
+                  "dd", "if=/dev/zero", "of=" + ballast, "bs=1M", "count=" + mib, "status=none")
+              .inheritIO()
+              .start();
+      if (dd.waitFor() != 0) {
+        throw new IllegalStateException("dd of " + ballast + " failed");
+      }
+    } finally {
+      Files.deleteIfExists(ballast);
     }
-    Files.delete(ballast);
+  }
+
+  /** MemAvailable from /proc/meminfo, in MiB; 0 when it cannot be read. */
+  private static long availableMemoryMiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemAvailable:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // no /proc: the ballast goes to disk
+    }
+    return 0;
   }
 
   /** The file floor: {@code cp -r} of a snapshot; the copy stays for the S3 floor. */
@@ -838,9 +864,12 @@ public final class BackupBenchmark {
       System.out.println(
           "Memory: every run started "
               + QUIET_SECONDS
-              + " s after the memory freed before it (by the previous run or deleted copies), which"
-              + " this VM's balloon has by then returned to the hypervisor: each run pays a host"
-              + " page fault for every page it writes into. '"
+              + " s after the memory freed before it (by the previous run or deleted copies)"
+              + (BenchProcess.freePageReporting()
+                  ? ", which this VM's balloon has by then returned to the hypervisor: each run pays"
+                      + " a host page fault for every page it writes into"
+                  : "")
+              + ". '"
               + WARM
               + "': the floors' and Kassette's file:// full backups, each started right after "
               + "the data's size + 256 MiB was written and deleted, into memory the guest still backs"
