@@ -137,10 +137,7 @@ public final class BackupBenchmark {
   private boolean memoryWarm;
 
   void run() throws Exception {
-    BenchProcess.deleteTree(work);
-    Files.createDirectories(work);
-    // bench/run.sh clears another benchmark's work dir only when it carries this mark
-    Files.writeString(work.resolve(".kassette-bench"), "");
+    BenchProcess.freshWorkDir(work);
     double gib = Double.parseDouble(System.getenv().getOrDefault("BENCH_GIB", "2"));
     System.out.println("starting Cassandra 5.0.9 and loading " + gib + " GiB ...");
     node = CassandraNode.builder(work.resolve("node")).clusterName("bench").build().start();

@@ -285,6 +285,16 @@ final class BenchProcess {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  /**
+   * Empties {@code work} for a benchmark's run and marks it as a benchmark's: bench/run.sh clears
+   * another benchmark's work dir for the disk it needs, and only one carrying this mark.
+   */
+  static void freshWorkDir(Path work) throws IOException {
+    deleteTree(work);
+    Files.createDirectories(work);
+    Files.writeString(work.resolve(".kassette-bench"), "");
+  }
+
   static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;

@@ -87,10 +87,7 @@ public final class ScaleBenchmark {
   }
 
   void run() throws Exception {
-    BenchProcess.deleteTree(work);
-    Files.createDirectories(work);
-    // bench/run.sh clears another benchmark's work dir only when it carries this mark
-    Files.writeString(work.resolve(".kassette-bench"), "");
+    BenchProcess.freshWorkDir(work);
     node = CassandraNode.builder(work.resolve("node")).clusterName(CLUSTER).build().start();
     try (LocalS3Server s3 =
         LocalS3Server.onDisk(Files.createDirectories(work.resolve("s3"))).createBucket(CLUSTER)) {
